@@ -1,0 +1,1 @@
+"""SPACE Studio desktop application (Qt views over core objects)."""

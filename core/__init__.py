@@ -1,0 +1,1 @@
+"""SPACE Studio engine: everything that is not GUI. Never imports Qt."""

@@ -1,0 +1,6 @@
+#!/usr/bin/env bash
+# Install with test extras and system test tools, then run the whole test suite.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash packaging/install.sh --test
+exec .venv/bin/python -m pytest "$@"

@@ -35,3 +35,7 @@ class ModelWeightsError(SpaceStudioError):
 
 class Cancelled(SpaceStudioError):
     """The user cancelled a long operation."""
+
+
+class VideoError(SpaceStudioError):
+    """A video that cannot be opened or decoded."""

@@ -1,0 +1,110 @@
+"""Inspector dock: the selected key's properties and the blink generation settings."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QPushButton,
+                               QSpinBox, QVBoxLayout, QWidget)
+
+from app.studio_session import StudioSession
+from app.timeline_items import Item, edit_command, noun
+from core.animation.blink_track import BlinkEvent
+from core.animation.commands import RegenerateBlinks, SetGenerationSettings
+from core.animation.keyframes import Key
+from core.motion.blink import DEFAULT_BLINK_DURATION
+
+EASINGS = ("linear", "ease_in_out", "ease_in", "ease_out", "step")
+
+
+class Inspector(QWidget):
+    """A view of ``session.selection``; edits are pushed as commands."""
+
+    def __init__(self, session: StudioSession) -> None:
+        super().__init__()
+        self.session = session
+        self._updating = False
+        layout = QVBoxLayout(self)
+        layout.addWidget(self._key_box())
+        layout.addWidget(self._blink_box())
+        layout.addStretch(1)
+        session.selection_changed.connect(self.refresh)
+        session.project_changed.connect(self.refresh)
+        session.history_changed.connect(self.refresh)
+        self.refresh()
+
+    def _key_box(self) -> QGroupBox:
+        box = QGroupBox("Selected key")
+        form = QFormLayout(box)
+        self.title = QLabel("Nothing selected")
+        self.time = QDoubleSpinBox(decimals=3, maximum=3600.0, singleStep=0.04, suffix=" s")
+        self.value = QDoubleSpinBox(decimals=3, minimum=-90.0, maximum=90.0, singleStep=0.05)
+        self.easing = QComboBox()
+        self.easing.addItems(EASINGS)
+        self.duration = QDoubleSpinBox(decimals=3, minimum=0.04, maximum=2.0, singleStep=0.02, suffix=" s")
+        form.addRow(self.title)
+        for label, widget in (("Time", self.time), ("Value", self.value), ("Easing", self.easing), ("Duration", self.duration)):
+            form.addRow(label, widget)
+        self.time.editingFinished.connect(lambda: self._edit(time=self.session.project.snap(self.time.value())))
+        self.value.editingFinished.connect(lambda: self._edit(value=self.value.value()))
+        self.duration.editingFinished.connect(lambda: self._edit(duration=self.duration.value()))
+        self.easing.activated.connect(lambda _i: self._edit(easing=self.easing.currentText()))
+        return box
+
+    def _blink_box(self) -> QGroupBox:
+        box = QGroupBox("Blink generation")
+        form = QFormLayout(box)
+        settings = self.session.project.settings
+        self.rate = QDoubleSpinBox(minimum=0.0, maximum=60.0, value=settings.blink_rate, suffix=" /min")
+        self.seed = QSpinBox(maximum=99999, value=settings.blink_seed)
+        regen = QPushButton("Regenerate (keeps hand-placed)")
+        regen.clicked.connect(self.regenerate)
+        form.addRow("Rate", self.rate)
+        form.addRow("Seed", self.seed)
+        form.addRow(regen)
+        return box
+
+    def regenerate(self) -> None:
+        project = self.session.project
+        with project.undo_stack.macro("Regenerate Blinks"):
+            settings = replace(project.settings, blink_rate=self.rate.value(), blink_seed=self.seed.value())
+            project.undo_stack.push(SetGenerationSettings(project, settings))
+            project.undo_stack.push(RegenerateBlinks(project.tracks.blinks, self.rate.value(), self.seed.value(),
+                                                     DEFAULT_BLINK_DURATION))
+
+    def _selected(self) -> Item | None:
+        return self.session.selection[0] if len(self.session.selection) == 1 else None
+
+    def refresh(self) -> None:
+        item = self._selected()
+        for w in (self.time, self.value, self.easing, self.duration):
+            w.setEnabled(item is not None)
+        if item is None:
+            n = len(self.session.selection)
+            self.title.setText(f"{n} keys selected" if n else "Nothing selected")
+            return
+        self._updating = True
+        self.title.setText(item.lane)
+        self.time.setValue(item.time)
+        self.value.setValue(item.value)
+        self.value.setEnabled(isinstance(item.obj, Key))
+        self.easing.setEnabled(not isinstance(item.obj, BlinkEvent))
+        self.easing.setCurrentText(getattr(item.obj, "easing", "linear"))
+        self.duration.setValue(max(item.duration, 0.04))
+        self.duration.setEnabled(isinstance(item.obj, BlinkEvent))
+        self._updating = False
+
+    def _edit(self, **change: float | str) -> None:
+        item = self._selected()
+        if item is None or self._updating:
+            return
+        name, value = next(iter(change.items()))
+        if getattr(item.obj, name, None) == value:
+            return
+        verb = "Edit" if name in ("easing", "duration") else "Set" if name == "value" else "Move"
+        try:
+            command, new = edit_command(self.session.project.tracks, item, f"{verb} {noun(item.lane)}", **change)
+        except ValueError:
+            return
+        self.session.push(command)
+        self.session.select([new])

@@ -1,0 +1,154 @@
+"""The Project: media, the portrait's landmarks, settings, tracks and undo history.
+
+Views subscribe to ``Project.changed`` (payload: the name of what changed —
+"media", "timing", "rest_landmarks", "settings") and to ``project.tracks.changed``
+for timeline edits, and ``project.undo_stack.changed`` for the Undo menu and
+the unsaved-changes mark (``not undo_stack.is_clean``).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from core.animation.events import Signal
+from core.animation.tracks import EMOTIONS, Tracks
+from core.animation.undo_stack import UndoStack
+from core.landmarks.face_landmarks import FaceLandmarks
+
+
+@dataclass(frozen=True)
+class GenerationSettings:
+    """Knobs of the generated motion (pose seed/amplitude live on ``tracks.pose.source``).
+
+    blink_rate: blinks per minute for regenerate; blink_seed: its Poisson seed;
+    emotion_defaults: intensity per emotion name used where the emotion track
+    has no keys (missing names = 0); look_ahead: seconds of audio S2L may see ahead.
+    """
+
+    blink_rate: float = 17.0
+    blink_seed: int = 0
+    emotion_defaults: dict[str, float] = field(default_factory=dict)
+    look_ahead: float = 0.0
+
+    def __post_init__(self) -> None:
+        unknown = set(self.emotion_defaults) - set(EMOTIONS)
+        if unknown:
+            raise ValueError(f"unknown emotions {sorted(unknown)}; use {', '.join(EMOTIONS)}")
+        if self.blink_rate < 0:
+            raise ValueError(f"blink rate must not be negative, got {self.blink_rate}")
+
+
+class Project:
+    """Everything a saved .space project holds; edits go through ``undo_stack``."""
+
+    def __init__(
+        self,
+        portrait_path: Path | None = None,
+        audio_path: Path | None = None,
+        fps: float = 30.0,
+        duration: float = 0.0,
+        rest_landmarks: FaceLandmarks | None = None,
+        settings: GenerationSettings | None = None,
+        tracks: Tracks | None = None,
+    ) -> None:
+        self.changed: Signal[str] = Signal()
+        self._portrait_path = portrait_path
+        self._audio_path = audio_path
+        self._fps = _positive_fps(fps)
+        self._duration = max(float(duration), 0.0)
+        self._rest_landmarks = rest_landmarks
+        self._settings = settings or GenerationSettings()
+        self.tracks = tracks or Tracks()
+        self.undo_stack = UndoStack()
+        self.path: Path | None = None  # where it was last saved or loaded
+        self._apply_emotion_defaults()
+
+    # --- media and timing --------------------------------------------------
+    @property
+    def portrait_path(self) -> Path | None:
+        return self._portrait_path
+
+    @portrait_path.setter
+    def portrait_path(self, value: Path | None) -> None:
+        self._portrait_path = value
+        self.changed.emit("media")
+
+    @property
+    def audio_path(self) -> Path | None:
+        return self._audio_path
+
+    @audio_path.setter
+    def audio_path(self, value: Path | None) -> None:
+        self._audio_path = value
+        self.changed.emit("media")
+
+    @property
+    def fps(self) -> float:
+        return self._fps
+
+    @fps.setter
+    def fps(self, value: float) -> None:
+        self._fps = _positive_fps(value)
+        self.changed.emit("timing")
+
+    @property
+    def duration(self) -> float:
+        """Clip length in seconds (normally the audio's)."""
+        return self._duration
+
+    @duration.setter
+    def duration(self, value: float) -> None:
+        self._duration = max(float(value), 0.0)
+        self.changed.emit("timing")
+
+    @property
+    def frame_count(self) -> int:
+        """ceil(duration × fps), as core.audio.features counts frames."""
+        return int(math.ceil(self._duration * self._fps - 1e-9))
+
+    def frame_times(self) -> np.ndarray:
+        """Time (s) of each frame: i / fps."""
+        return np.arange(self.frame_count, dtype=np.float64) / self._fps
+
+    def snap(self, time: float) -> float:
+        """``time`` rounded to the nearest frame (what the UI shows)."""
+        return round(time * self._fps) / self._fps
+
+    # --- edited state (set through commands) ---------------------------------
+    @property
+    def rest_landmarks(self) -> FaceLandmarks | None:
+        """The portrait's own landmarks in image pixels; None = detect on load."""
+        return self._rest_landmarks
+
+    @rest_landmarks.setter
+    def rest_landmarks(self, value: FaceLandmarks | None) -> None:
+        self._rest_landmarks = value
+        self.changed.emit("rest_landmarks")
+
+    @property
+    def settings(self) -> GenerationSettings:
+        return self._settings
+
+    @settings.setter
+    def settings(self, value: GenerationSettings) -> None:
+        self._settings = value
+        self._apply_emotion_defaults()
+        self.changed.emit("settings")
+
+    def _apply_emotion_defaults(self) -> None:
+        # A curve's default is what it returns with no keys: that is the emotion default.
+        for name, curve in self.tracks.emotion.curves.items():
+            value = float(self._settings.emotion_defaults.get(name, 0.0))
+            if curve.default != value:
+                curve.default = value
+                curve.set_keys(curve.keys)  # clears the cache and notifies
+
+
+def _positive_fps(fps: float) -> float:
+    if not fps > 0:
+        raise ValueError(f"fps must be positive, got {fps}")
+    return float(fps)

@@ -1,0 +1,84 @@
+"""Reference predictors every model must beat.
+
+- still face: the portrait's landmarks repeated — zero motion;
+- audio-energy jaw: mouth openness proportional to the smoothed loudness,
+  realised by moving the lower lip and jaw of the portrait down.
+
+The energy-jaw gain is one constant for everybody (``ENERGY_JAW_GAIN``),
+never fitted per clip, so the baseline knows nothing the audio does not say.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.evaluation.metrics import mouth_width
+from core.evaluation.predictor import PredictionInput
+from core.evaluation.vad import rms_per_frame
+
+# Openness (gap / mouth width) added at full loudness: the mean over the 19
+# talking clips of std(real openness) / std(normalized loudness)
+# (fit_energy_gain on core.training.face_tracks tracks), rounded; the same for
+# every clip. Only the position / area metrics depend on it, not r.
+ENERGY_JAW_GAIN = 0.27
+# Loudness is divided by this percentile of the clip's RMS so that recording
+# level does not matter; the top 5 % of frames saturate at full openness.
+LOUDNESS_PERCENTILE = 95.0
+SMOOTH_FRAMES = 3  # ≈ 100 ms at 30 fps: one syllable nucleus
+
+# How far each landmark follows the lower lip (1 = all the way). The jaw
+# falls off from the chin (8) towards the ears; the corners barely move.
+_FOLLOW = np.zeros(68)
+_FOLLOW[[55, 56, 57, 58, 59, 65, 66, 67]] = 1.0
+_FOLLOW[[48, 54, 60, 64]] = 0.3
+_FOLLOW[0:17] = 0.8 * np.clip(1 - np.abs(np.arange(17) - 8) / 6, 0, 1)
+
+
+def still_face(inputs: PredictionInput) -> np.ndarray:
+    """The portrait's own landmarks in every frame (T×68×2)."""
+    face = np.asarray(inputs.face0, np.float32)[:, :2]
+    return np.repeat(face[None], inputs.n_frames, axis=0)
+
+
+def normalized_loudness(inputs: PredictionInput) -> np.ndarray:
+    """Smoothed per-frame RMS divided by the clip's 95th percentile, in [0, 1]."""
+    rms = rms_per_frame(inputs.samples, inputs.sample_rate, inputs.fps, inputs.n_frames)
+    if rms.size == 0:
+        return rms
+    kernel = np.ones(SMOOTH_FRAMES) / SMOOTH_FRAMES
+    smooth = np.convolve(rms, kernel, mode="same")
+    scale = np.percentile(smooth, LOUDNESS_PERCENTILE)
+    if scale <= 0:
+        return np.zeros_like(smooth)
+    return np.clip(smooth / scale, 0.0, 1.0)
+
+
+def _down_direction(face: np.ndarray) -> np.ndarray:
+    """Unit vector from the nose bridge (27) to the chin (8): 'down' for this face."""
+    direction = face[8, :2] - face[27, :2]
+    return direction / max(float(np.linalg.norm(direction)), 1e-9)
+
+
+def energy_jaw(inputs: PredictionInput, gain: float = ENERGY_JAW_GAIN) -> np.ndarray:
+    """Portrait with the lower lip dropped by gain × loudness × mouth width (T×68×2)."""
+    face = np.asarray(inputs.face0, np.float64)[:, :2]
+    drop = gain * normalized_loudness(inputs) * float(mouth_width(face[None])[0])
+    offsets = drop[:, None, None] * _FOLLOW[None, :, None] * _down_direction(face)[None, None]
+    return (face[None] + offsets).astype(np.float32)
+
+
+def fit_energy_gain(loudness: list[np.ndarray], openness: list[np.ndarray]) -> float:
+    """One gain for many clips: the mean over clips of std(openness) / std(loudness).
+
+    Amplitude matching, not a regression slope: with the weak loudness–lip
+    correlation of real speech a slope shrinks towards 0 and would turn the
+    baseline into a still face. Each clip has one vote, so a 60 s clip does
+    not outweigh a 3 s one; fitting across clips, never one, keeps it generic.
+    """
+    ratios = []
+    for x, y in zip(loudness, openness):
+        x, y = np.asarray(x, np.float64), np.asarray(y, np.float64)
+        keep = np.isfinite(x) & np.isfinite(y)
+        if keep.sum() > 1 and x[keep].std() > 0:
+            ratios.append(float(y[keep].std() / x[keep].std()))
+    return float(np.mean(ratios)) if ratios else 0.0

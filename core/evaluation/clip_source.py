@@ -1,0 +1,120 @@
+"""A real talking clip as the evaluator needs it: landmarks and speech at 30 fps.
+
+The real motion is the normalized face track our own detector finds in the
+video's frames (``core.training.face_tracks.load_or_extract``); the speech is
+the video's audio track. Both are cut to the same number of 30 fps frames.
+Tests and callers with their own tracks pass a ``track_loader`` instead.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Callable
+
+import numpy as np
+
+from core.audio.audio_io import load_audio
+from core.errors import NoFaceError, SpaceStudioError
+from core.evaluation.crossval import clip_key
+from core.evaluation.vad import voice_activity
+
+EVAL_FPS = 30.0
+DEFAULT_CACHE = Path.home() / ".cache" / "space-studio" / "tracks"
+# Cache of the interim tracker in core.training.s2l_dataset (already at 30 fps).
+_S2L_CACHE = Path.home() / ".cache" / "space-studio" / "s2l_tracks"
+
+
+@dataclass(frozen=True)
+class RealTrack:
+    """Normalized landmarks of a video at its own frame rate."""
+
+    points: np.ndarray  # T×68×3 (or ×2) normalized
+    valid: np.ndarray  # T bool
+    fps: float
+
+
+@dataclass(frozen=True)
+class ClipData:
+    """One clip at EVAL_FPS: real landmarks, valid mask, audio and speech mask."""
+
+    name: str  # folder/file, unique across the talking set
+    real: np.ndarray  # T×68×3 normalized
+    valid: np.ndarray  # T bool
+    samples: np.ndarray  # 16 kHz mono float32
+    sample_rate: int
+    speech: np.ndarray  # T bool, from core.evaluation.vad
+
+    @property
+    def n_frames(self) -> int:
+        return len(self.valid)
+
+    def face0(self) -> np.ndarray:
+        """The portrait: the first frame where the detector found the face."""
+        return self.real[int(np.argmax(self.valid))]
+
+
+TrackLoader = Callable[[Path], RealTrack]
+
+
+def resample_track(track: RealTrack, fps: float = EVAL_FPS) -> RealTrack:
+    """Linear interpolation in time to ``fps``; a frame is valid only if both
+    source frames around it are."""
+    n = len(track.valid)
+    if n == 0 or abs(track.fps - fps) < 1e-6:
+        return track
+    count = int(np.ceil(round(n / track.fps * fps, 6)))
+    # Sample at frame centres so a clip's first and last frames keep their place.
+    src = np.clip((np.arange(count) + 0.5) * track.fps / fps - 0.5, 0, n - 1)
+    lo = np.floor(src).astype(int)
+    hi = np.minimum(lo + 1, n - 1)
+    w = (src - lo)[:, None, None]
+    points = track.points[lo] * (1 - w) + track.points[hi] * w
+    return RealTrack(points.astype(np.float32), track.valid[lo] & track.valid[hi], fps)
+
+
+# --- ADAPTER (lead: wire here) ---------------------------------------------
+# core.training.face_tracks is being written in parallel; its result object is
+# read by duck typing below. Until it exists, the interim tracker cache of
+# core.training.s2l_dataset (same MediaPipe 68 points, same normalization) is used.
+def _from_face_tracks(result: Any) -> RealTrack:
+    """Accept a face_tracks result as an object with points/landmarks, valid, fps."""
+    for name in ("points68", "points", "landmarks", "normalized"):
+        if hasattr(result, name):
+            return RealTrack(np.asarray(getattr(result, name)), np.asarray(result.valid, bool),
+                             float(result.fps))
+    if isinstance(result, tuple) and len(result) == 3:
+        points, valid, fps = result
+        return RealTrack(np.asarray(points), np.asarray(valid, bool), float(fps))
+    raise TypeError(f"unrecognised face track result: {type(result).__name__}")
+
+
+def default_track_loader(cache_dir: Path = DEFAULT_CACHE) -> TrackLoader:
+    """face_tracks.load_or_extract when available, else the interim S2L tracker."""
+    try:
+        from core.training.face_tracks import load_or_extract
+    except ImportError:
+        from core.training.s2l_dataset import FEATURE_FPS, load_track
+
+        def interim(video: Path) -> RealTrack:
+            track = load_track(video, _S2L_CACHE)
+            return RealTrack(track.points68, track.valid, FEATURE_FPS)
+
+        return interim
+    return lambda video: _from_face_tracks(load_or_extract(video, cache_dir))
+# --- end ADAPTER --------------------------------------------------------------
+
+
+def load_clip(video: Path, track_loader: TrackLoader) -> ClipData:
+    """Real landmarks + audio of ``video`` cut to a common length at EVAL_FPS."""
+    track = resample_track(track_loader(video))
+    if not np.any(track.valid):
+        raise NoFaceError(f"No face found in any frame of {video}")
+    audio = load_audio(video)
+    audio_frames = int(np.ceil(round(audio.duration * EVAL_FPS, 6)))
+    n = min(len(track.valid), audio_frames)
+    if n < 2:
+        raise SpaceStudioError(f"Clip too short to evaluate (under 2 frames at 30 fps): {video}")
+    speech = voice_activity(audio.samples, audio.sample_rate, EVAL_FPS, n)
+    return ClipData(clip_key(video), track.points[:n], track.valid[:n], audio.samples,
+                    audio.sample_rate, speech)

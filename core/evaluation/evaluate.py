@@ -1,0 +1,191 @@
+"""Score motion predictors against real talking videos.
+
+For each clip: the first valid frame's normalized face is the portrait, the
+clip's audio is the speech; every predictor (still face, audio-energy jaw,
+our S2L model when weights are given, any extra callable) predicts the motion,
+which is compared per frame at 30 fps with the landmarks our detector finds in
+the real frames (metrics in core.evaluation.metrics).
+
+Entry point for ``space-studio evaluate``: ``run_evaluation``.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Mapping, Sequence
+
+import numpy as np
+
+from core.errors import Cancelled, ModelWeightsError, SpaceStudioError
+from core.evaluation.baselines import energy_jaw, still_face
+from core.evaluation.clip_source import (
+    EVAL_FPS,
+    ClipData,
+    TrackLoader,
+    default_track_loader,
+    load_clip,
+)
+from core.evaluation.metrics import ClipMetrics, clip_metrics, mouth_openness
+from core.evaluation.predictor import PredictionInput, Predictor
+from core.progress import Progress
+
+VIDEO_SUFFIXES = {".mp4", ".mpg", ".mpeg", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
+BASELINES: dict[str, Predictor] = {"still": still_face, "energy jaw": energy_jaw}
+
+
+@dataclass(frozen=True)
+class MethodResult:
+    """One predictor on one clip: its metrics and its openness curve."""
+
+    method: str
+    metrics: ClipMetrics
+    openness: np.ndarray  # T
+
+
+@dataclass(frozen=True)
+class ClipResult:
+    """Every predictor on one clip, with the real openness and speech mask."""
+
+    name: str
+    real_openness: np.ndarray  # T
+    valid: np.ndarray  # T bool
+    speech: np.ndarray  # T bool
+    methods: tuple[MethodResult, ...]
+
+
+@dataclass
+class EvaluationResult:
+    """All clips of one run, the clips that could not be scored, the report path."""
+
+    clips: list[ClipResult] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (clip, reason)
+    report_path: Path | None = None
+
+    @property
+    def methods(self) -> list[str]:
+        """Method names in the order they were run."""
+        return [m.method for m in self.clips[0].methods] if self.clips else []
+
+    def metric_means(self, method: str) -> dict[str, float]:
+        """Mean of each metric over the clips (NaNs, e.g. a still face's r, skipped)."""
+        rows = [m.metrics for c in self.clips for m in c.methods if m.method == method]
+        names = [n for n in ClipMetrics.__dataclass_fields__ if n != "best_lag"]
+        return {n: _nanmean([getattr(r, n) for r in rows]) for n in names}
+
+
+def _nanmean(values: list[float]) -> float:
+    array = np.asarray(values, np.float64)
+    return float(np.nanmean(array)) if np.isfinite(array).any() else float("nan")
+
+
+def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
+    """Videos named directly plus every video inside the named folders (sorted)."""
+    videos: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            videos += sorted(p for p in path.rglob("*") if p.suffix.lower() in VIDEO_SUFFIXES)
+        elif path.is_file():
+            videos.append(path)
+        else:
+            raise SpaceStudioError(f"Video or folder not found: {path}")
+    if not videos:
+        raise SpaceStudioError("No videos to evaluate in: " + ", ".join(map(str, paths)))
+    return videos
+
+
+# --- ADAPTER (lead: wire here) ---------------------------------------------
+# core.motion.s2l_inference is being written in parallel; coded against the
+# contract SpeechToLandmarks.load(path).predict(mfcc T×40, face0 68×3, None).
+def s2l_predictor(model_path: Path) -> Predictor:
+    """Our speech-to-landmarks model as a predictor."""
+    try:
+        from core.motion.s2l_inference import SpeechToLandmarks
+    except ImportError as err:
+        raise ModelWeightsError(f"S2L inference is not available to score {model_path}: {err}") from err
+    from core.audio.audio_io import Audio
+    from core.audio.features import mfcc_per_frame
+
+    model = SpeechToLandmarks.load(model_path)
+
+    def predict(inputs: PredictionInput) -> np.ndarray:
+        mfcc = mfcc_per_frame(Audio(inputs.samples, inputs.sample_rate), inputs.fps)
+        mfcc = _fit_length(mfcc, inputs.n_frames)
+        return np.asarray(model.predict(mfcc, inputs.face0, None))
+
+    return predict
+# --- end ADAPTER --------------------------------------------------------------
+
+
+def _fit_length(frames: np.ndarray, n: int) -> np.ndarray:
+    """Cut or edge-pad the first axis to n (features may be a frame longer or shorter)."""
+    if len(frames) >= n:
+        return frames[:n]
+    pad = [(0, n - len(frames))] + [(0, 0)] * (frames.ndim - 1)
+    return np.pad(frames, pad, mode="edge")
+
+
+def _prediction(name: str, predictor: Predictor, inputs: PredictionInput) -> np.ndarray:
+    """Run one predictor and check it returned n_frames×68×2."""
+    pred = np.asarray(predictor(inputs), np.float64)
+    if pred.ndim != 3 or pred.shape[1:] != (68, 2) or len(pred) < inputs.n_frames:
+        raise SpaceStudioError(
+            f"Predictor '{name}' returned shape {pred.shape}, expected ({inputs.n_frames}, 68, 2)"
+        )
+    return pred[: inputs.n_frames]
+
+
+def evaluate_clip(clip: ClipData, predictors: Mapping[str, Predictor]) -> ClipResult:
+    """Run every predictor on one clip and score it against the real track."""
+    inputs = PredictionInput(clip.samples, clip.sample_rate, EVAL_FPS, clip.n_frames, clip.face0())
+    methods = []
+    for name, predictor in predictors.items():
+        pred = _prediction(name, predictor, inputs)
+        metrics = clip_metrics(pred, clip.real, clip.speech, clip.valid)
+        methods.append(MethodResult(name, metrics, mouth_openness(pred)))
+    return ClipResult(clip.name, mouth_openness(clip.real), clip.valid, clip.speech, tuple(methods))
+
+
+def _predictors(model_path: Path | None, extra: Mapping[str, Predictor] | None) -> dict[str, Predictor]:
+    predictors = dict(BASELINES)
+    if model_path is not None:
+        predictors["ours"] = s2l_predictor(Path(model_path))
+    predictors.update(extra or {})
+    return predictors
+
+
+def run_evaluation(
+    paths: Sequence[str | Path],
+    model_path: Path | None = None,
+    report_path: Path | None = None,
+    progress: Progress | None = None,
+    extra_predictors: Mapping[str, Predictor] | None = None,
+    track_loader: TrackLoader | None = None,
+) -> EvaluationResult:
+    """Evaluate every video in ``paths``; write a markdown report if asked.
+
+    Clips where no face or no audio is found are listed in ``skipped``; if no
+    clip can be scored at all, the first reason is raised.
+    """
+    videos = expand_paths(paths)
+    predictors = _predictors(model_path, extra_predictors)
+    loader = track_loader or default_track_loader()
+    result = EvaluationResult()
+    for done, video in enumerate(videos):
+        if progress is not None:
+            progress.step("Evaluating clips", done, len(videos))
+        try:
+            result.clips.append(evaluate_clip(load_clip(video, loader), predictors))
+        except Cancelled:
+            raise
+        except SpaceStudioError as err:
+            result.skipped.append((str(video), str(err)))
+    if progress is not None:
+        progress.step("Evaluating clips", len(videos), len(videos))
+    if not result.clips:
+        raise SpaceStudioError(f"No clip could be evaluated: {result.skipped[0][1]}")
+    if report_path is not None:
+        from core.evaluation.report import write_report
+
+        result.report_path = write_report(result, Path(report_path))
+    return result

@@ -1,0 +1,159 @@
+"""PoseGen: SPACE's conditional VAE for head motion from speech.
+
+Encoder: 2-layer bidirectional LSTM over (audio feature, pose) → mean-pooled →
+mu, logvar of a latent z. Decoder: 2-layer LSTM over (audio feature, z) →
+per-frame pose. At inference z ~ N(0, I) from a seed, so one clip has many
+valid head motions. Poses are deltas from the first frame: yaw, pitch, roll in
+degrees, tx, ty, tz in face-scale units (half the ear-to-ear distance).
+
+Audio features are the 40 MFCCs of core.audio.features, standardized per clip,
+plus an "audio present" flag (1 for speech, 0 for silent training clips).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from scipy.ndimage import gaussian_filter1d
+from torch import nn
+
+from core.errors import ModelWeightsError
+
+POSE_DIMS = 6
+DEFAULT_PATH = Path(__file__).resolve().parents[2] / "weights" / "posegen" / "posegen_small.pt"
+SHA256_FILE = "posegen_small.pt.sha256"
+
+
+@dataclass(frozen=True)
+class PoseGenConfig:
+    """Network sizes and the frame rate it was trained at (paper: hidden 256, latent 64)."""
+
+    audio_dims: int = 40
+    hidden: int = 64
+    layers: int = 2
+    latent: int = 64
+    fps: float = 25.0
+    smooth_sigma_frames: float = 1.0  # output smoothing: keeps LSTM step noise off the head
+
+
+class PoseGenNet(nn.Module):
+    """audio: B×T×(A+1), pose: B×T×6 (normalized) → reconstruction, mu, logvar."""
+
+    def __init__(self, config: PoseGenConfig) -> None:
+        super().__init__()
+        self.config = config
+        audio_in = config.audio_dims + 1
+        self.encoder = nn.LSTM(audio_in + POSE_DIMS, config.hidden, config.layers, batch_first=True,
+                               bidirectional=True)
+        self.to_latent = nn.Linear(2 * config.hidden, 2 * config.latent)
+        self.decoder = nn.LSTM(audio_in + config.latent, config.hidden, config.layers, batch_first=True)
+        self.to_pose = nn.Linear(config.hidden, POSE_DIMS)
+
+    def encode(self, audio: torch.Tensor, pose: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        """B×T×(A+1), B×T×6 → mu, logvar: B×latent."""
+        hidden, _ = self.encoder(torch.cat([audio, pose], dim=-1))
+        mu, logvar = self.to_latent(hidden.mean(dim=1)).chunk(2, dim=-1)
+        return mu, logvar.clamp(-8.0, 8.0)
+
+    def decode(self, audio: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
+        """B×T×(A+1), B×latent → B×T×6 poses relative to the first frame."""
+        z_seq = z[:, None, :].expand(-1, audio.shape[1], -1)
+        hidden, _ = self.decoder(torch.cat([audio, z_seq], dim=-1))
+        pose = self.to_pose(hidden)
+        return pose - pose[:, :1]
+
+    def forward(self, audio: torch.Tensor, pose: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:
+        """Reconstruct ``pose`` through a sampled z (training)."""
+        mu, logvar = self.encode(audio, pose)
+        z = mu + torch.randn_like(mu) * torch.exp(0.5 * logvar)
+        return self.decode(audio, z), mu, logvar
+
+
+def audio_input(mfcc: np.ndarray | None, frames: int) -> np.ndarray:
+    """T×41 network input: per-clip standardized MFCCs + audio-present flag.
+
+    ``mfcc`` None (a silent clip) gives zeros with the flag off.
+    """
+    out = np.zeros((frames, 41), np.float32)
+    if mfcc is None:
+        return out
+    mfcc = np.asarray(mfcc, np.float32)[:frames]
+    out[: len(mfcc), :40] = (mfcc - mfcc.mean(0)) / (mfcc.std(0) + 1e-5)
+    out[:, 40] = 1.0
+    return out
+
+
+def resample_frames(values: np.ndarray, frames: int) -> np.ndarray:
+    """Linearly resample T×D rows to ``frames`` rows over the same duration."""
+    src = np.linspace(0.0, 1.0, len(values))
+    dst = np.linspace(0.0, 1.0, frames)
+    return np.stack([np.interp(dst, src, values[:, d]) for d in range(values.shape[1])], axis=1)
+
+
+class PoseGenerator:
+    """Trained PoseGen with normalization statistics; samples head motion for audio."""
+
+    def __init__(self, net: PoseGenNet, pose_std: np.ndarray) -> None:
+        self.net = net.eval()
+        self.config = net.config
+        self.pose_std = np.asarray(pose_std, np.float32)
+
+    @classmethod
+    def load(cls, path: str | Path = DEFAULT_PATH) -> PoseGenerator:
+        """Load weights saved by train_posegen; checks the recorded sha256."""
+        path = Path(path)
+        if not path.is_file():
+            raise ModelWeightsError(f"PoseGen weights not found: {path}")
+        _check_hash(path)
+        try:
+            state = torch.load(path, map_location="cpu", weights_only=True)
+            net = PoseGenNet(PoseGenConfig(**state["config"]))
+            net.load_state_dict(state["model"])
+        except (KeyError, TypeError, RuntimeError) as err:
+            raise ModelWeightsError(f"PoseGen weights {path.name} do not match the model: {err}") from err
+        return cls(net, state["pose_std"].numpy())
+
+    def save(self, path: str | Path) -> str:
+        """Write a weights_only-loadable checkpoint and its sha256 file; returns the hash."""
+        path = Path(path)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        torch.save({"model": self.net.state_dict(), "config": asdict(self.config),
+                    "pose_std": torch.from_numpy(self.pose_std)}, path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        path.with_name(path.name + ".sha256").write_text(f"{digest}  {path.name}\n", encoding="utf-8")
+        return digest
+
+    def generate(self, mfcc: np.ndarray | None, seed: int, amplitude: float = 1.0, fps: float | None = None,
+                 frames: int | None = None) -> np.ndarray:
+        """mfcc: T×40 at ``fps`` (default the model's) → T×6 pose deltas.
+
+        Deterministic for a seed; ``amplitude`` scales the motion. ``mfcc`` None
+        generates idle motion for ``frames`` frames.
+        """
+        fps = fps or self.config.fps
+        n_out = len(mfcc) if mfcc is not None else int(frames or 0)
+        if n_out == 0:
+            return np.zeros((0, POSE_DIMS), np.float32)
+        n_model = max(2, round(n_out * self.config.fps / fps))
+        feats = None if mfcc is None else resample_frames(np.asarray(mfcc, np.float32), n_model)
+        audio = torch.from_numpy(audio_input(feats, n_model))[None]
+        z = torch.randn(1, self.config.latent, generator=torch.Generator().manual_seed(int(seed)))
+        with torch.no_grad():
+            pose = self.net.decode(audio, z)[0].numpy() * self.pose_std
+        pose = gaussian_filter1d(pose, self.config.smooth_sigma_frames, axis=0, mode="nearest")
+        pose = resample_frames(pose - pose[:1], n_out) if n_model != n_out else pose - pose[:1]
+        return (pose * amplitude).astype(np.float32)
+
+
+def _check_hash(path: Path) -> None:
+    record = path.with_name(path.name + ".sha256")
+    if not record.is_file():
+        return
+    expected = record.read_text(encoding="utf-8").split()[0]
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != expected:
+        raise ModelWeightsError(f"PoseGen weights {path.name} are corrupt: sha256 {actual[:12]} ≠ {expected[:12]}")

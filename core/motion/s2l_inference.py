@@ -1,0 +1,192 @@
+"""Load S2L weights and predict normalized landmarks from speech.
+
+``SpeechToLandmarks.load(path).predict(mfcc T×40, face0 68×3, emotion T×8)``
+→ T×68×2 normalized points. The audio encoder runs once over the whole clip in
+torch; the autoregressive loop then runs in numpy on weights exported from the
+LSTM, because per-frame torch dispatch costs ~0.6 ms a step (4× too slow for
+the 200× real-time budget) while the arithmetic itself is tiny.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from core.audio.features import FeatureStats
+from core.errors import ModelWeightsError
+
+MOUTH_WIDTH = (48, 54)
+INNER_LIP_GAP = (62, 66)
+N_EMOTIONS = 8
+DEFAULT_WEIGHTS = Path(__file__).resolve().parents[2] / "weights" / "s2l" / "s2l_small.pt"
+
+
+def mouth_openness(points: np.ndarray) -> np.ndarray:
+    """Inner-lip gap (62↔66) over mouth width (48↔54) for ...×68×2|3 points."""
+    a, b = INNER_LIP_GAP
+    gap = np.linalg.norm(points[..., b, :2] - points[..., a, :2], axis=-1)
+    a, b = MOUTH_WIDTH
+    width = np.linalg.norm(points[..., b, :2] - points[..., a, :2], axis=-1)
+    return gap / np.maximum(width, 1e-6)
+
+
+def verify_checksum(path: Path) -> None:
+    """Compare the file's sha256 with its .sha256 sidecar or the model card's."""
+    expected = _expected_sha256(path)
+    if expected is None:
+        raise ModelWeightsError(f"No checksum (.sha256 sidecar or MODEL_CARD.md) for {path}")
+    actual = hashlib.sha256(path.read_bytes()).hexdigest()
+    if actual != expected:
+        raise ModelWeightsError(f"Checksum mismatch for {path}: file is corrupt or was replaced")
+
+
+def _expected_sha256(path: Path) -> str | None:
+    sidecar = path.with_name(path.name + ".sha256")
+    if sidecar.is_file():
+        return sidecar.read_text().split()[0].lower()
+    card = path.with_name("MODEL_CARD.md")
+    if card.is_file():
+        found = re.search(rf"{re.escape(path.name)}\W+sha256\W+([0-9a-f]{{64}})", card.read_text())
+        return found.group(1) if found else None
+    return None
+
+
+@dataclass(frozen=True)
+class _StepWeights:
+    """Numpy copies of the per-frame (recurrent) part of the network."""
+
+    landmark: list[tuple[np.ndarray, np.ndarray]]
+    eye: list[tuple[np.ndarray, np.ndarray]]
+    lstm_in: list[np.ndarray]  # per layer: W over [face codes | layer input] + W_hh
+    lstm_bias: list[np.ndarray]
+    head_w: np.ndarray
+    head_b: np.ndarray
+
+
+class SpeechToLandmarks:
+    """A loaded S2L model ready to predict."""
+
+    def __init__(self, model, stats: FeatureStats) -> None:
+        self.model = model.eval()
+        self.stats = stats
+        self._step = _export(model)
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> SpeechToLandmarks:
+        """Load checked weights (default: the shipped weights/s2l/s2l_small.pt)."""
+        import torch
+
+        from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks
+
+        path = Path(path) if path is not None else DEFAULT_WEIGHTS
+        if not path.is_file():
+            raise ModelWeightsError(f"S2L weights not found: {path} (train them: space-studio train s2l)")
+        verify_checksum(path)
+        try:
+            ckpt = torch.load(path, map_location="cpu", weights_only=True)
+            model = Speech2Landmarks(S2LConfig(**ckpt["config"]))
+            model.load_state_dict(ckpt["state_dict"])
+        except (RuntimeError, KeyError, TypeError, ValueError) as err:
+            raise ModelWeightsError(f"S2L weights at {path} do not match the model: {err}") from err
+        return cls(model, FeatureStats.from_dict(ckpt["feature_stats"]))
+
+    def predict(self, mfcc: np.ndarray, face0: np.ndarray,
+                emotion: np.ndarray | None = None) -> np.ndarray:
+        """mfcc T×40 (from mfcc_per_frame), face0 normalized 68×2|3 → T×68×2."""
+        mfcc = np.asarray(mfcc, np.float32)
+        if mfcc.ndim != 2 or mfcc.shape[1] != 40:
+            raise ValueError(f"mfcc must be T×40, got {mfcc.shape}")
+        if len(mfcc) == 0:
+            return np.zeros((0, 68, 2), np.float32)
+        f0 = np.asarray(face0, np.float32)[:, :2]
+        emotion = _emotion_track(emotion, len(mfcc))
+        audio_gates, film = self._precompute(mfcc, f0, emotion)
+        return _run_loop(self._step, audio_gates, film, f0)
+
+    def _precompute(self, mfcc, f0, emotion):
+        """Audio codes → their share of the first LSTM layer's gates; face FiLM."""
+        import torch
+
+        m = self.model
+        with torch.inference_mode():
+            em = torch.from_numpy(emotion)[None]
+            audio = m.encode_audio(torch.from_numpy(self.stats.apply(mfcc))[None], em)
+            h0, c0 = m.initial_state(torch.from_numpy(f0)[None], audio[:, 0])
+            w_audio = m.lstm.weight_ih_l0[:, : audio.shape[-1]]
+            gates = audio[0] @ w_audio.T + m.lstm.bias_ih_l0 + m.lstm.bias_hh_l0
+            gamma, beta = m.film_face.params(em[0])
+        state = (h0[:, 0].numpy().copy(), c0[:, 0].numpy().copy())
+        return gates.numpy(), (gamma.numpy(), beta.numpy(), state)
+
+
+def _emotion_track(emotion: np.ndarray | None, frames: int) -> np.ndarray:
+    if emotion is None:
+        out = np.zeros((frames, N_EMOTIONS), np.float32)
+        out[:, 0] = 1.0  # neutral
+        return out
+    emotion = np.asarray(emotion, np.float32)
+    if emotion.shape != (frames, N_EMOTIONS):
+        raise ValueError(f"emotion must be {frames}×{N_EMOTIONS}, got {emotion.shape}")
+    return emotion
+
+
+def _export(model) -> _StepWeights:
+    """Pull the recurrent-path weights out of the torch module as float32 numpy."""
+    def linears(seq):
+        return [(m.weight.detach().numpy().T.copy(), m.bias.detach().numpy().copy())
+                for m in seq if hasattr(m, "weight")]
+
+    lstm, width = model.lstm, model.cfg.width
+    ins, biases = [], []
+    for k in range(lstm.num_layers):
+        w_ih = getattr(lstm, f"weight_ih_l{k}").detach().numpy()
+        w_hh = getattr(lstm, f"weight_hh_l{k}").detach().numpy()
+        w_in = w_ih[:, width:] if k == 0 else w_ih  # layer 0's audio share is precomputed
+        ins.append(np.concatenate([w_in, w_hh], axis=1).T.copy())
+        bias = getattr(lstm, f"bias_ih_l{k}") + getattr(lstm, f"bias_hh_l{k}")
+        biases.append(np.zeros_like(bias.detach().numpy()) if k == 0 else bias.detach().numpy())
+    return _StepWeights(linears(model.landmarks), linears(model.eyes), ins, biases,
+                        model.head.weight.detach().numpy().T.copy(),
+                        model.head.bias.detach().numpy().copy())
+
+
+def _mlp(x: np.ndarray, layers) -> np.ndarray:
+    for w, b in layers:
+        x = x @ w + b
+        x = np.maximum(x, 0.2 * x)  # leaky ReLU(0.2)
+    return x
+
+
+def _lstm_cell(gates: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    i, f, g, o = np.split(gates, 4)  # torch gate order
+    c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
+    return _sigmoid(o) * np.tanh(c), c
+
+
+def _sigmoid(x: np.ndarray) -> np.ndarray:
+    return 0.5 + 0.5 * np.tanh(0.5 * x)  # tanh form cannot overflow
+
+
+def _run_loop(w: _StepWeights, audio_gates, film, f0: np.ndarray) -> np.ndarray:
+    """Autoregressive frames, each fed its predecessor (face0 first)."""
+    gamma, beta, (h, c) = film
+    h, c = list(h), list(c)
+    rel = np.zeros(136, np.float32)
+    out = np.empty((len(audio_gates), 136), np.float32)
+    for t in range(len(audio_gates)):
+        lm = _mlp(rel, w.landmark) * gamma[t] + beta[t]
+        eye = _mlp(rel.reshape(68, 2)[36:48].ravel(), w.eye)
+        x = np.concatenate([lm, eye])
+        for k in range(len(h)):
+            gates = np.concatenate([x, h[k]]) @ w.lstm_in[k] + w.lstm_bias[k]
+            if k == 0:
+                gates += audio_gates[t]
+            h[k], c[k] = _lstm_cell(gates, c[k])
+            x = h[k]
+        rel = x @ w.head_w + w.head_b
+        out[t] = rel
+    return out.reshape(-1, 68, 2) + f0

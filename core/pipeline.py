@@ -1,0 +1,175 @@
+"""Portrait + speech → per-frame posed landmarks → rendered output.
+
+The stages, each a small function the CLI and the studio share:
+
+1. ``prepare_portrait`` (core.portrait_setup): pixels, landmarks, rest face.
+2. ``predict_speech_motion``: audio → MFCC per frame → S2L base motion (normalized).
+3. ``default_tracks``: blinks at a rate, emotion spans, pose source → ``Tracks``.
+4. ``compose_motion``: base motion + tracks (+ learned emotion expressions and the
+   base pose) → ``MotionFrames`` in image pixels.
+5. ``export_motion``: frames rendered by the mesh warp and written as mp4, PNGs or JSON.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+from core.animation.compose import ComposedMotion, compose
+from core.animation.composer import to_motion_frames
+from core.animation.keyframes import Key
+from core.animation.tracks import EMOTIONS, Tracks
+from core.audio.audio_io import Audio, load_audio
+from core.audio.features import mfcc_per_frame
+from core.emotion_spec import EmotionSpan
+from core.motion.motion_frames import MotionFrames
+from core.portrait_setup import PortraitSetup
+from core.pose_source import PoseSource, absolute_pose, pose_deltas
+from core.progress import Progress
+
+EMOTION_RAMP_SECONDS = 0.3  # an emotion span eases in and out over this long
+
+
+@dataclass(frozen=True)
+class GenerationOptions:
+    """Everything that shapes the motion, beyond the portrait and the audio."""
+
+    fps: float = 30.0
+    blinks_per_minute: float = 15.0
+    seed: int = 0
+    pose: PoseSource = field(default_factory=PoseSource)
+    emotions: tuple[EmotionSpan, ...] = ()
+    model_path: Path | None = None
+
+
+@dataclass(frozen=True)
+class SpeechMotion:
+    """The speech and what S2L made of it: base normalized landmarks T×68×2."""
+
+    audio: Audio
+    fps: float
+    mfcc: np.ndarray
+    base: np.ndarray
+
+    @property
+    def frames(self) -> int:
+        return int(self.base.shape[0])
+
+
+def predict_speech_motion(
+    audio: Audio, setup: PortraitSetup, fps: float, model_path: Path | None = None,
+    emotion: np.ndarray | None = None,
+) -> SpeechMotion:
+    """Run S2L on the audio for this portrait's rest face."""
+    from core.motion.s2l_inference import SpeechToLandmarks
+
+    mfcc = mfcc_per_frame(audio, fps)
+    model = SpeechToLandmarks.load(model_path) if model_path else SpeechToLandmarks.load()
+    base = model.predict(mfcc, setup.rest.points68, emotion)
+    return SpeechMotion(audio, fps, mfcc, np.asarray(base, np.float32))
+
+
+def default_tracks(options: GenerationOptions, duration: float) -> Tracks:
+    """Tracks for a command-line render: generated blinks, emotion spans, pose settings."""
+    tracks = Tracks()
+    tracks.blinks.regenerate(options.blinks_per_minute, options.seed, duration)
+    for span in options.emotions:
+        _key_emotion_span(tracks, span, duration)
+    return tracks
+
+
+def _key_emotion_span(tracks: Tracks, span: EmotionSpan, duration: float) -> None:
+    """Hold ``span.intensity`` over the span, easing in and out at its ends."""
+    curve = tracks.emotion.curves[span.emotion]
+    start, end = span.start, min(span.end, duration) if math.isfinite(span.end) else duration
+    if start <= 0.0 and end >= duration:
+        curve.add(Key(0.0, span.intensity))
+        return
+    ramp = min(EMOTION_RAMP_SECONDS, (end - start) / 3)
+    for time, value in ((start - ramp, 0.0), (start, span.intensity), (end, span.intensity), (end + ramp, 0.0)):
+        if 0.0 <= time <= duration and curve.find(time) is None:
+            curve.add(Key(time, value))
+
+
+def emotion_displacements() -> dict[str, np.ndarray] | None:
+    """The learned per-emotion expression offsets (68×2 normalized each), if shipped."""
+    from core.emotion_spec import emotion_index
+    from core.motion.emotion_expression import EMOTIONS as LEARNED_ORDER
+    from core.motion.emotion_expression import EmotionExpressions
+
+    expressions = EmotionExpressions.load()
+    return {EMOTIONS[emotion_index(name)]: expressions.points68[i] for i, name in enumerate(LEARNED_ORDER)}
+
+
+def compose_motion(
+    setup: PortraitSetup, speech: SpeechMotion, tracks: Tracks, base_pose: np.ndarray
+) -> tuple[ComposedMotion, MotionFrames]:
+    """Apply every track to the speech motion and pose it into image pixels."""
+    composed = compose(speech.base, setup.rest, tracks, emotion_displacements(), base_pose, speech.fps)
+    return composed, to_motion_frames(composed, setup.rest.rig_z)
+
+
+@dataclass(frozen=True)
+class Animation:
+    """A fully generated animation, ready to render or save."""
+
+    setup: PortraitSetup
+    speech: SpeechMotion
+    tracks: Tracks
+    composed: ComposedMotion
+    motion: MotionFrames
+    audio_path: Path
+
+
+def animate(
+    setup: PortraitSetup, audio_path: Path, options: GenerationOptions, progress: Progress | None = None
+) -> Animation:
+    """The whole generation: audio → S2L → tracks → pose → image-space motion."""
+    progress = progress or Progress()
+    progress.step("Reading audio", 0, 4)
+    audio = load_audio(audio_path)
+    progress.step("Predicting lip motion", 1, 4)
+    speech = predict_speech_motion(audio, setup, options.fps, options.model_path)
+    progress.step("Generating pose", 2, 4)
+    deltas = pose_deltas(options.pose, speech.mfcc, options.fps)
+    base_pose = absolute_pose(setup.face.pose, deltas, speech.frames)
+    progress.step("Composing tracks", 3, 4)
+    tracks = default_tracks(options, audio.duration)
+    composed, motion = compose_motion(setup, speech, tracks, base_pose)
+    progress.step("Composing tracks", 4, 4)
+    return Animation(setup, speech, tracks, composed, motion, audio_path)
+
+
+def output_size(setup: PortraitSetup, longer_side: int | None) -> tuple[int, int]:
+    """Output (w, h): the portrait's aspect, longer side as asked (default: as is, ≤ 2048), even."""
+    from core.render.delaunay_warp import MAX_OUTPUT_SIZE
+
+    height, width = setup.portrait.rgba.shape[:2]
+    target = longer_side or min(max(width, height), MAX_OUTPUT_SIZE)
+    if not 16 <= target <= MAX_OUTPUT_SIZE:
+        from core.errors import OutputError
+
+        raise OutputError(f"--size must be between 16 and {MAX_OUTPUT_SIZE} pixels, got {target}.")
+    factor = target / max(width, height)
+    return (max(2, round(width * factor / 2) * 2), max(2, round(height * factor / 2) * 2))
+
+
+def rendered_frames(
+    setup: PortraitSetup, motion: MotionFrames, size: tuple[int, int], frames: Sequence[int] | None = None
+) -> Iterator[np.ndarray]:
+    """Yield H×W×4 RGBA frames rendered headless (EGL)."""
+    from core.render.delaunay_warp import MeshWarpRenderer
+    from core.render.gl_context import create_headless_context
+
+    ctx = create_headless_context()
+    renderer = MeshWarpRenderer(ctx, setup.portrait.rgba, setup.face, size)
+    try:
+        for index in frames if frames is not None else range(len(motion)):
+            yield renderer.render(motion.rig[index], float(motion.mouth_open[index]))
+    finally:
+        renderer.release()
+        ctx.release()

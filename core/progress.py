@@ -1,0 +1,74 @@
+"""Progress reporting and cancellation for long operations.
+
+Long work (detection, inference, rendering, export) takes a ``Progress`` and
+calls ``progress.step(stage, done, total)`` regularly. The CLI passes one that
+draws a bar; the GUI passes one that feeds a progress dialog. Cancelling sets
+a flag the next ``step`` turns into ``core.errors.Cancelled``, so work stops at
+a safe point and atomic writers clean up.
+"""
+
+from __future__ import annotations
+
+import sys
+import threading
+import time
+from dataclasses import dataclass, field
+from typing import Callable, TextIO
+
+from core.errors import Cancelled
+
+ProgressCallback = Callable[[str, int, int], None]
+
+
+@dataclass
+class Progress:
+    """Reports (stage, done, total) and raises Cancelled once cancel() was called."""
+
+    callback: ProgressCallback | None = None
+    _cancel: threading.Event = field(default_factory=threading.Event)
+
+    def step(self, stage: str, done: int, total: int) -> None:
+        """Report progress; raises Cancelled if cancellation was requested."""
+        if self._cancel.is_set():
+            raise Cancelled("Cancelled by the user.")
+        if self.callback is not None:
+            self.callback(stage, done, total)
+
+    def cancel(self) -> None:
+        """Ask the running work to stop at its next step."""
+        self._cancel.set()
+
+    @property
+    def cancelled(self) -> bool:
+        return self._cancel.is_set()
+
+
+class TextProgressBar:
+    """A one-line progress bar on a terminal stream (redrawn at most 10×/s)."""
+
+    def __init__(self, stream: TextIO = sys.stderr, width: int = 30) -> None:
+        self._stream = stream
+        self._width = width
+        self._last_draw = 0.0
+        self._stage = ""
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        now = time.monotonic()
+        finished = total > 0 and done >= total
+        if stage == self._stage and not finished and now - self._last_draw < 0.1:
+            return
+        if stage != self._stage and self._stage:
+            self._stream.write("\n")
+        self._stage, self._last_draw = stage, now
+        fraction = done / total if total > 0 else 0.0
+        filled = int(round(fraction * self._width))
+        bar = "#" * filled + "-" * (self._width - filled)
+        self._stream.write(f"\r{stage:<22} [{bar}] {done}/{total}")
+        self._stream.flush()
+
+    def close(self) -> None:
+        """End the current line."""
+        if self._stage:
+            self._stream.write("\n")
+            self._stream.flush()
+            self._stage = ""

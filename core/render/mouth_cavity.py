@@ -1,0 +1,125 @@
+"""The inside of an open mouth, drawn over the warped portrait.
+
+A portrait's closed mouth has no inside to show: warping alone would stretch the
+lip line into the gap. So the inner-lip polygon (iBUG 60–67) is filled after the
+warp with a cavity: a red-brown gradient, darkest at the back, a tongue low in
+the mouth, an upper-teeth band under the upper lip and a smaller lower band,
+both scaled by how far the mouth is open.
+
+The polygon is meshed as a strip between the upper inner lip (60–64) and the
+lower inner lip (60, 67–64), resampled to ``COLUMNS`` columns. Each vertex
+carries its pixel distance to the upper and lower lip so the fragment shader can
+place the teeth at a fixed pixel height under the lip.
+"""
+
+from __future__ import annotations
+
+import moderngl
+import numpy as np
+
+COLUMNS = 17
+_UPPER = (60, 61, 62, 63, 64)
+_LOWER = (60, 67, 66, 65, 64)
+
+VERTEX_SHADER = """
+#version 330
+uniform vec2 image_size;
+uniform float flip_y;
+in vec2 in_pos;
+in vec4 in_geo;  // distance to upper lip, to lower lip, across (0..1), local gap
+out vec4 geo;
+void main() {
+    vec2 ndc = (in_pos + 0.5) / image_size * 2.0 - 1.0;
+    gl_Position = vec4(ndc.x, flip_y * ndc.y, 0.0, 1.0);
+    geo = in_geo;
+}
+"""
+
+FRAGMENT_SHADER = """
+#version 330
+uniform float open_amount;   // 0 closed .. 1 wide open: scales the teeth
+uniform float tooth_height;  // pixels of upper teeth when wide open
+uniform float pixel_scale;   // output pixels per image pixel
+in vec4 geo;
+out vec4 colour;
+void main() {
+    float d_up = geo.x, d_low = geo.y, across = geo.z, gap = max(geo.w, 1e-3);
+    float side = abs(across * 2.0 - 1.0);
+    float depth = clamp(min(d_up, d_low) / (0.5 * gap), 0.0, 1.0);
+    vec3 rim = vec3(0.42, 0.13, 0.14);
+    vec3 back = vec3(0.10, 0.02, 0.03);
+    vec3 c = mix(rim, back, sqrt(depth)) * (1.0 - 0.45 * side * side);
+    float tongue = smoothstep(0.42, 0.15, d_low / gap) * smoothstep(0.85, 0.55, side);
+    c = mix(c, vec3(0.70, 0.30, 0.33) * (1.0 - 0.3 * depth), 0.8 * tongue);
+    float upper_h = min(tooth_height * open_amount, 0.4 * gap);
+    float lower_h = min(0.6 * tooth_height * open_amount, 0.25 * gap);
+    float seam = smoothstep(0.0, 0.06, abs(fract(across * 9.0) - 0.5));
+    vec3 enamel = vec3(0.96, 0.94, 0.89) * (0.75 + 0.25 * seam) * (1.0 - 0.35 * side * side);
+    if (d_up < upper_h && side < 0.8) {
+        c = enamel * (1.0 - 0.2 * d_up / max(upper_h, 1e-3));
+    } else if (d_low < lower_h && side < 0.6) {
+        c = enamel * 0.85;
+    }
+    // Distances to the lips in pixels give a one-pixel antialiased outline for free.
+    float coverage = clamp(min(d_up, d_low) * pixel_scale + 0.5, 0.0, 1.0);
+    colour = vec4(c, coverage);
+}
+"""
+
+
+def cavity_vertices(rig: np.ndarray) -> np.ndarray:
+    """Triangle list (N×6 float32: x, y, d_up, d_low, across, gap) for the inner-lip polygon."""
+    upper = rig[list(_UPPER)].astype(np.float64)
+    lower = rig[list(_LOWER)].astype(np.float64)
+    t = np.linspace(0, len(_UPPER) - 1, COLUMNS)
+    up = np.stack([np.interp(t, np.arange(len(_UPPER)), upper[:, k]) for k in (0, 1)], -1)
+    low = np.stack([np.interp(t, np.arange(len(_LOWER)), lower[:, k]) for k in (0, 1)], -1)
+    gap = np.linalg.norm(low - up, axis=1)
+    across = t / t[-1]
+    upper_v = np.column_stack([up, np.zeros_like(gap), gap, across, gap])
+    lower_v = np.column_stack([low, gap, np.zeros_like(gap), across, gap])
+    quads = []
+    for i in range(COLUMNS - 1):
+        quads += [upper_v[i], lower_v[i], upper_v[i + 1], upper_v[i + 1], lower_v[i], lower_v[i + 1]]
+    return np.array(quads, np.float32)
+
+
+def mouth_opening(rig: np.ndarray) -> float:
+    """0..1 estimate of how open the mouth is: inner gap relative to mouth width."""
+    width = float(np.linalg.norm(rig[64] - rig[60]))
+    gap = float(np.mean([rig[lo, 1] - rig[up, 1] for up, lo in ((61, 67), (62, 66), (63, 65))]))
+    return float(np.clip(gap / max(0.35 * width, 1e-6), 0.0, 1.0))
+
+
+class MouthCavity:
+    """GL resources for drawing the cavity into the currently bound framebuffer."""
+
+    def __init__(self, ctx: moderngl.Context, image_size: tuple[int, int], out_size: tuple[int, int]):
+        self._ctx = ctx
+        self._program = ctx.program(vertex_shader=VERTEX_SHADER, fragment_shader=FRAGMENT_SHADER)
+        self._program["image_size"].value = tuple(float(v) for v in image_size)
+        self._program["pixel_scale"].value = out_size[1] / image_size[1]
+        self._vbo = ctx.buffer(reserve=(COLUMNS - 1) * 6 * 6 * 4)
+        self._vao = ctx.vertex_array(self._program, [(self._vbo, "2f 4f", "in_pos", "in_geo")])
+
+    def draw(self, rig: np.ndarray, mouth_open: float | None, flip_y: float) -> None:
+        """Fill the inner-lip polygon of ``rig`` (98×2 pixels); nothing when the lips touch."""
+        vertices = cavity_vertices(rig)
+        if vertices[:, 5].max() < 0.5:  # lips closed: no pixel would be covered
+            return
+        width = float(np.linalg.norm(rig[54] - rig[48]))
+        amount = mouth_opening(rig) if mouth_open is None else float(np.clip(mouth_open, 0.0, 1.0))
+        self._program["open_amount"].value = amount
+        self._program["tooth_height"].value = 0.13 * width
+        self._program["flip_y"].value = flip_y
+        self._vbo.write(vertices.tobytes())
+        # Blend colour only: the frame keeps the portrait's alpha (lips are opaque anyway).
+        self._ctx.enable(moderngl.BLEND)
+        self._ctx.blend_func = (moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA, moderngl.ZERO, moderngl.ONE)
+        self._vao.render(moderngl.TRIANGLES)
+        self._ctx.disable(moderngl.BLEND)
+        self._ctx.blend_func = moderngl.DEFAULT_BLENDING
+
+    def release(self) -> None:
+        for obj in (self._vao, self._vbo, self._program):
+            obj.release()

@@ -1,0 +1,318 @@
+"""The triangle mesh the portrait is warped with, and its per-frame vertex motion.
+
+The mesh is built once from the rest face: the rig points (minus the 8 eye-contour
+points that duplicate the 7-point lid contours), a small ring of points inside each
+iris, and extra points that keep the rest of the picture in place:
+
+- ``head``: an arc over the top and sides of the head, just outside the hair, that
+  follows the head rigidly (the similarity motion of the stable face points);
+- ``jaw``: points just outside the jaw line, rigid plus most of the jaw's own motion,
+  so an opening jaw does not tear the cheek outline;
+- ``neck``: points under the chin, half the head motion and half the jaw motion;
+- ``ring``: background anchors around the head with a fraction of the head motion,
+  so a turning head drags the background near it a little and nothing far away;
+- ``border``: the image border, fixed, so the frame never shows holes.
+
+Topology is Delaunay of the rest positions with the closed lips pulled apart, so
+the inner-lip polygon is made of mesh edges and an opening mouth never folds
+triangles across the lip line. Per frame only the positions change
+(``WarpMesh.positions``); triangles are checked for fold-overs and the background
+ring is made to follow the head more until none fold.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from scipy.spatial import Delaunay
+
+from core.landmarks.face_landmarks import (
+    BROWS,
+    JAW,
+    LID_POINTS,
+    RIG_IRIS,
+    RIG_LOWER_LIDS,
+    RIG_POINT_COUNT,
+    RIG_UPPER_LIDS,
+    FaceLandmarks,
+)
+
+# The 37/38/40/41 and 43/44/46/47 contour points lie on the 7-point lid curves;
+# as vertices they would only add slivers that fold when the two disagree.
+_EYE_CONTOUR_DUPLICATES = (37, 38, 40, 41, 43, 44, 46, 47)
+# Points that move with the head but not with speech or expression.
+_STABLE = np.array([0, 1, 15, 16, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 39, 42, 45])
+# Inner lip pairs (upper, lower) facing each other, and the outer lip point each faces.
+_INNER_PAIRS = ((61, 67), (62, 66), (63, 65))
+_INNER_TO_OUTER = {61: 50, 62: 51, 63: 52, 67: 58, 66: 57, 65: 56}
+_EYE_CORNERS = ((36, 39), (42, 45))
+
+
+@dataclass(frozen=True)
+class MeshConfig:
+    """How far the extra points sit from the face and how much they follow it."""
+
+    head_margin: float = 1.25  # head arc radius / head ellipse radius
+    ring_scale: float = 1.75  # background ring radius / head ellipse radius
+    ring_follow: float = 0.3
+    neck_follow: float = 0.5
+    jaw_follow: float = 0.8  # share of the jaw's own (non-rigid) motion
+    border_points_per_side: int = 8
+    iris_ring_points: int = 12
+    iris_ring_fractions: tuple[float, ...] = (0.55, 1.1)  # ring radii / iris radius
+    brow_band: float = 0.3  # brow thickness kept rigid, as a share of the brow-to-lid distance
+
+
+@dataclass(frozen=True)
+class _Extras:
+    """Extra (non-rig) vertices: rest positions and how each one follows."""
+
+    rest: np.ndarray  # E×2
+    head_follow: np.ndarray  # E, share of the similarity motion
+    anchor: np.ndarray  # E, rig index whose local motion is followed (or -1)
+    anchor_follow: np.ndarray  # E
+    is_ring: np.ndarray  # E bool: may be made to follow more to avoid folds
+    is_border: np.ndarray  # E bool
+
+
+def similarity_fit(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Least-squares rotation+scale+translation (Umeyama): dst ≈ src @ A.T + t."""
+    mu_s, mu_d = src.mean(0), dst.mean(0)
+    s, d = src - mu_s, dst - mu_d
+    var = (s**2).sum()
+    a = (s * d).sum() / var
+    b = (s[:, 0] * d[:, 1] - s[:, 1] * d[:, 0]).sum() / var
+    matrix = np.array([[a, -b], [b, a]])
+    return matrix, mu_d - mu_s @ matrix.T
+
+
+def clamp_rig(rig: np.ndarray) -> np.ndarray:
+    """Keep lids and lips from crossing: an upper contour never goes below its lower one."""
+    rig = np.array(rig, np.float64)
+    upper = rig[RIG_UPPER_LIDS]
+    lower = rig[RIG_LOWER_LIDS]
+    upper[:, 1] = np.minimum(upper[:, 1], lower[:, 1])
+    rig[RIG_UPPER_LIDS] = upper
+    for up, low in _INNER_PAIRS:
+        rig[up, 1] = min(rig[up, 1], rig[low, 1])
+    return rig
+
+
+def _head_ellipse(face: FaceLandmarks) -> tuple[np.ndarray, np.ndarray]:
+    """Centre and radii of the whole head, extrapolated from brows, jaw and chin."""
+    p = face.points68[:, :2].astype(np.float64)
+    brow_y = p[BROWS, 1].mean()
+    chin_y = p[8, 1]
+    face_height = chin_y - brow_y
+    top = brow_y - 0.85 * face_height  # the skull and hair rise about this far above the brows
+    centre = np.array([(p[0, 0] + p[16, 0]) / 2, (top + chin_y) / 2])
+    radii = np.array([0.55 * np.linalg.norm(p[16] - p[0]), (chin_y - top) / 2])
+    return centre, radii
+
+
+def _inside(points: np.ndarray, size: tuple[int, int], margin: float) -> np.ndarray:
+    w, h = size
+    x, y = points[:, 0], points[:, 1]
+    return (x > margin - 0.5) & (x < w - 0.5 - margin) & (y > margin - 0.5) & (y < h - 0.5 - margin)
+
+
+def _pull_inside(points: np.ndarray, centre: np.ndarray, size: tuple[int, int], margin: float) -> np.ndarray:
+    """Move points toward ``centre`` until they are ``margin`` inside the image."""
+    lo = np.array([margin - 0.5, margin - 0.5])
+    hi = np.array(size, np.float64) - 0.5 - margin
+    offset = points - centre
+    with np.errstate(divide="ignore", invalid="ignore"):
+        limit = np.where(offset > 0, (hi - centre) / offset, np.where(offset < 0, (lo - centre) / offset, np.inf))
+    scale = np.clip(limit.min(axis=1), 0.0, 1.0)
+    return centre + offset * scale[:, None]
+
+
+def _border_points(size: tuple[int, int], per_side: int) -> np.ndarray:
+    w, h = size
+    xs = np.linspace(-0.5, w - 0.5, per_side + 1)
+    ys = np.linspace(-0.5, h - 0.5, per_side + 1)
+    top = np.stack([xs, np.full_like(xs, -0.5)], -1)
+    bottom = np.stack([xs, np.full_like(xs, h - 0.5)], -1)
+    left = np.stack([np.full_like(ys, -0.5), ys], -1)[1:-1]
+    right = np.stack([np.full_like(ys, w - 0.5), ys], -1)[1:-1]
+    return np.concatenate([top, bottom, left, right])
+
+
+def _build_extras(face: FaceLandmarks, size: tuple[int, int], cfg: MeshConfig) -> _Extras:
+    p = face.points68[:, :2].astype(np.float64)
+    centre, radii = _head_ellipse(face)
+    margin = 0.02 * min(size)  # keep extra points off the fixed border
+    groups: list[tuple[np.ndarray, float, np.ndarray, float, bool]] = []
+
+    angles = np.linspace(np.pi * 0.92, np.pi * 2.08, 13)  # over the top, down to the jaw ends
+    head = centre + radii * cfg.head_margin * np.stack([np.cos(angles), np.sin(angles)], -1)
+    # A head that fills the picture still needs its top pinned: pull those points inside.
+    head = _pull_inside(head, centre, size, 2 * margin)
+    groups.append((head, 1.0, np.full(len(head), -1), 0.0, False))
+
+    for brow_idx, eye_idx in ((np.arange(17, 22), np.arange(36, 42)), (np.arange(22, 27), np.arange(42, 48))):
+        band = cfg.brow_band * (p[eye_idx, 1].min() - p[brow_idx, 1])
+        for sign in (-1.0, 1.0):  # just above and just below the brow: it moves as one piece
+            points = p[brow_idx] + np.stack([np.zeros_like(band), sign * band], -1)
+            groups.append((points, 1.0, brow_idx, 1.0, False))
+
+    jaw_idx = np.arange(JAW.start + 2, JAW.stop - 2)
+    outward = p[jaw_idx] - centre
+    outward /= np.linalg.norm(outward, axis=1, keepdims=True)
+    jaw = p[jaw_idx] + outward * 0.08 * np.linalg.norm(p[16] - p[0])
+    groups.append((jaw, 1.0, jaw_idx, cfg.jaw_follow, False))
+
+    face_height = p[8, 1] - p[BROWS, 1].mean()
+    neck_idx = np.array([4, 6, 8, 10, 12])
+    neck = p[neck_idx] + np.array([0.0, 0.3 * face_height])
+    groups.append((neck, cfg.neck_follow, neck_idx, cfg.neck_follow, False))
+
+    ring_angles = np.linspace(0, 2 * np.pi, 16, endpoint=False)
+    ring = centre + radii * cfg.ring_scale * np.stack([np.cos(ring_angles), np.sin(ring_angles)], -1)
+    groups.append((ring, cfg.ring_follow, np.full(len(ring), -1), 0.0, True))
+
+    rest, follow, anchor, anchor_follow, is_ring = [], [], [], [], []
+    for points, weight, anchors, a_weight, ring_flag in groups:
+        keep = _inside(points, size, margin)
+        rest.append(points[keep])
+        follow.append(np.full(keep.sum(), weight))
+        anchor.append(np.asarray(anchors)[keep])
+        anchor_follow.append(np.full(keep.sum(), a_weight))
+        is_ring.append(np.full(keep.sum(), ring_flag))
+    border = _border_points(size, cfg.border_points_per_side)
+    n = len(border)
+    return _Extras(
+        rest=np.concatenate(rest + [border]),
+        head_follow=np.concatenate(follow + [np.zeros(n)]),
+        anchor=np.concatenate(anchor + [np.full(n, -1)]).astype(np.int64),
+        anchor_follow=np.concatenate(anchor_follow + [np.zeros(n)]),
+        is_ring=np.concatenate(is_ring + [np.zeros(n, bool)]),
+        is_border=np.concatenate([np.zeros(sum(len(r) for r in rest), bool), np.ones(n, bool)]),
+    )
+
+
+def _lid_polylines(rig: np.ndarray, eye: int) -> tuple[np.ndarray, np.ndarray]:
+    """Upper and lower lid contour of one eye, corner to corner (9 points each)."""
+    c0, c1 = rig[_EYE_CORNERS[eye][0]], rig[_EYE_CORNERS[eye][1]]
+    upper = rig[RIG_UPPER_LIDS].reshape(2, LID_POINTS, 2)[eye]
+    lower = rig[RIG_LOWER_LIDS].reshape(2, LID_POINTS, 2)[eye]
+    return np.vstack([c0, upper, c1]), np.vstack([c0, lower, c1])
+
+
+def _to_eye_params(points: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    """(s across the eye 0..1, f from upper lid 0 to lower lid 1) for each point."""
+    x0, x1 = upper[0, 0], upper[-1, 0]
+    s = (points[:, 0] - x0) / (x1 - x0)
+    up = np.interp(points[:, 0], upper[:, 0], upper[:, 1])
+    low = np.interp(points[:, 0], lower[:, 0], lower[:, 1])
+    f = (points[:, 1] - up) / np.maximum(low - up, 1e-6)
+    return np.stack([s, f], -1)
+
+
+def _from_eye_params(params: np.ndarray, upper: np.ndarray, lower: np.ndarray) -> np.ndarray:
+    x0, x1 = upper[0, 0], upper[-1, 0]
+    x = x0 + params[:, 0] * (x1 - x0)
+    up = np.interp(x, upper[:, 0], upper[:, 1])
+    low = np.interp(x, lower[:, 0], lower[:, 1])
+    return np.stack([x, up + params[:, 1] * (low - up)], -1)
+
+
+class WarpMesh:
+    """Static triangles + texture coordinates, and per-frame vertex positions."""
+
+    def __init__(self, rest_face: FaceLandmarks, image_size: tuple[int, int], config: MeshConfig = MeshConfig()):
+        self.image_size = image_size
+        self.config = config
+        self.rest_rig = rest_face.rig_points().astype(np.float64)
+        self.rig_index = np.array([i for i in range(RIG_POINT_COUNT) if i not in _EYE_CONTOUR_DUPLICATES])
+        self._iris_rings = [self._iris_ring(rest_face, eye) for eye in (0, 1)]
+        self._extras = _build_extras(rest_face, image_size, config)
+        self.rest = np.concatenate([self.rest_rig[self.rig_index], *self._iris_rings, self._extras.rest])
+        self.triangles = self._triangulate()
+        self._rest_area = self.signed_areas(self.rest)
+        self._extra_start = len(self.rig_index) + sum(len(r) for r in self._iris_rings)
+        tri_extra = (self.triangles >= self._extra_start).any(1)
+        self._checked = tri_extra  # only triangles the fold fix can change are checked
+
+    def _iris_ring(self, face: FaceLandmarks, eye: int) -> np.ndarray:
+        """Rings of points on the iris (whole disc moves rigidly) that lie well inside the open eye."""
+        n = self.config.iris_ring_points
+        angles = np.linspace(0, 2 * np.pi, n, endpoint=False)
+        unit = np.stack([np.cos(angles), np.sin(angles)], -1)
+        radii = np.array(self.config.iris_ring_fractions) * float(face.iris_radius[eye])
+        ring = face.iris[eye] + (radii[:, None, None] * unit).reshape(-1, 2)
+        params = _to_eye_params(ring, *_lid_polylines(self.rest_rig, eye))
+        keep = (params[:, 0] > 0.1) & (params[:, 0] < 0.9) & (params[:, 1] > 0.1) & (params[:, 1] < 0.9)
+        return ring[keep]
+
+    def _triangulate(self) -> np.ndarray:
+        """Delaunay of the rest positions with the closed lips pulled apart (see module doc)."""
+        topo = self.rest.copy()
+        where = {int(r): i for i, r in enumerate(self.rig_index)}
+        for inner, outer in _INNER_TO_OUTER.items():
+            topo[where[inner]] += 0.4 * (self.rest_rig[outer] - self.rest_rig[inner])
+        triangles = Delaunay(topo).simplices.astype(np.int32)
+        a, b, c = (topo[triangles[:, k]] for k in range(3))
+        area = (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0])
+        triangles[area < 0] = triangles[area < 0][:, [0, 2, 1]]
+        return triangles
+
+    def signed_areas(self, positions: np.ndarray) -> np.ndarray:
+        """Twice the signed area of every triangle (positive = rest orientation)."""
+        a, b, c = (positions[self.triangles[:, k]] for k in range(3))
+        return (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0])
+
+    def positions(self, rig: np.ndarray) -> np.ndarray:
+        """V×2 vertex positions (pixels) for one frame's rig points (98×2 pixels)."""
+        rig = clamp_rig(rig)
+        matrix, offset = similarity_fit(self.rest_rig[_STABLE], rig[_STABLE])
+        rings = [self._iris_ring_positions(rig, eye, matrix, offset) for eye in (0, 1)]
+        rig[RIG_IRIS] = self._iris_centres(rig, matrix, offset)
+        head = [rig[self.rig_index], *rings]
+        for ring_follow in (self.config.ring_follow, 0.55, 0.8, 1.0):
+            extras = self._extra_positions(rig, matrix, offset, ring_follow)
+            positions = np.concatenate([*head, extras])
+            if not (self.signed_areas(positions)[self._checked] < 0).any():
+                break
+        return positions.astype(np.float32)
+
+    def _extra_positions(self, rig: np.ndarray, matrix: np.ndarray, offset: np.ndarray, ring_follow: float):
+        e = self._extras
+        follow = np.where(e.is_ring, ring_follow, e.head_follow)[:, None]
+        moved = e.rest @ matrix.T + offset
+        pos = e.rest + follow * (moved - e.rest)
+        has_anchor = e.anchor >= 0
+        anchors = e.anchor[has_anchor]
+        local = rig[anchors] - (self.rest_rig[anchors] @ matrix.T + offset)
+        pos[has_anchor] += e.anchor_follow[has_anchor][:, None] * local
+        # Free points stay inside the frame so they never cross the fixed border.
+        w, h = self.image_size
+        margin = 0.01 * min(w, h)
+        free = ~e.is_border
+        pos[free, 0] = np.clip(pos[free, 0], margin - 0.5, w - 0.5 - margin)
+        pos[free, 1] = np.clip(pos[free, 1], margin - 0.5, h - 0.5 - margin)
+        return pos
+
+    def _gaze_params(self, points_now: np.ndarray, eye: int, matrix, offset) -> np.ndarray:
+        """Eye parameters of points given in the current frame, measured on the rest eye."""
+        local = (points_now - offset) @ np.linalg.inv(matrix).T
+        return _to_eye_params(local, *_lid_polylines(self.rest_rig, eye))
+
+    def _iris_centres(self, rig: np.ndarray, matrix, offset) -> np.ndarray:
+        """Iris centres kept inside the current eye opening (a closed eye swallows them)."""
+        centres = []
+        for eye in (0, 1):
+            params = self._gaze_params(rig[RIG_IRIS][eye : eye + 1], eye, matrix, offset)
+            params = np.clip(params, [0.05, 0.05], [0.95, 0.95])
+            centres.append(_from_eye_params(params, *_lid_polylines(rig, eye))[0])
+        return np.array(centres)
+
+    def _iris_ring_positions(self, rig: np.ndarray, eye: int, matrix, offset) -> np.ndarray:
+        ring = self._iris_rings[eye]
+        if len(ring) == 0:
+            return ring
+        gaze = (rig[RIG_IRIS][eye] - offset) @ np.linalg.inv(matrix).T - self.rest_rig[RIG_IRIS][eye]
+        params = _to_eye_params(ring + gaze, *_lid_polylines(self.rest_rig, eye))
+        params = np.clip(params, [0.06, 0.05], [0.94, 0.95])
+        return _from_eye_params(params, *_lid_polylines(rig, eye))

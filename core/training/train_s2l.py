@@ -1,0 +1,234 @@
+"""Train the small S2L on CPU: ``python -m core.training.train_s2l --data DIR --out DIR``.
+
+Windows of (MFCC, landmarks) are sampled from the talking videos; face_0 is a
+random frame of the same clip so identity and mouth state must come from it
+and motion from speech. Exposure bias is fought with noisy teacher forcing and
+parallel scheduled sampling (a second pass fed the first pass's predictions).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+import numpy as np
+import torch
+
+from core.audio.audio_io import Audio, load_audio
+from core.audio.features import FeatureStats, mfcc_per_frame
+from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks, s2l_loss
+from core.training import s2l_dataset as ds
+
+Progress = Callable[[int, int, dict], None]
+
+
+@dataclass(frozen=True)
+class TrainConfig:
+    """Everything a training run depends on."""
+
+    data: Path = Path("../shared/data")
+    out: Path = Path("weights/s2l")
+    cache: Path = Path.home() / ".cache" / "space-studio" / "s2l_tracks"
+    model: S2LConfig = field(default_factory=S2LConfig)
+    minutes: float = 12.0
+    max_steps: int = 20000
+    window: int = 64
+    batch: int = 32
+    lr: float = 2e-3
+    input_noise: float = 0.01  # normalized units added to fed-back landmarks
+    sampling_max: float = 0.5  # final probability of feeding a prediction back
+    seed: int = 0
+
+
+@dataclass
+class Split:
+    """Training and held-out clips, each with augmented MFCC variants."""
+
+    train: list[ds.Clip]
+    val: list[ds.Clip]
+    variants: dict[str, list[np.ndarray]]
+    stats: FeatureStats
+
+
+def prepare(config: TrainConfig) -> Split:
+    """Load clips, split by speaker, augment train audio, fit feature stats."""
+    clips = [c for v in ds.talking_videos(config.data)
+             if (c := ds.build_clip(v, config.cache)) is not None]
+    val = [c for c in clips if c.speaker in ds.VALIDATION_SPEAKERS]
+    train = [c for c in clips if c.speaker not in ds.VALIDATION_SPEAKERS]
+    rng = np.random.default_rng(config.seed)
+    videos = {v.stem: v for v in ds.talking_videos(config.data)}
+    variants = {c.name: _augmented(c, videos[c.name], rng) for c in train}
+    stats = FeatureStats.fit(np.concatenate([c.mfcc for c in train]))
+    return Split(train, val, variants, stats)
+
+
+def _augmented(clip: ds.Clip, video: Path, rng: np.random.Generator) -> list[np.ndarray]:
+    """MFCCs of the clip's audio pitch-shifted, equalised and noisy (same frames)."""
+    import librosa
+    from scipy.signal import lfilter
+
+    audio = load_audio(video)
+    y = audio.samples
+    start = _clip_start(clip, audio)
+    out = [clip.mfcc]
+    for steps in (-2.5, 2.5):
+        out.append(librosa.effects.pitch_shift(y, sr=audio.sample_rate, n_steps=steps))
+    out.append(lfilter([1.0, -0.9], [1.0], y))  # pre-emphasis style EQ (bright mic)
+    out.append(lfilter([0.3], [1.0, -0.7], y))  # low-pass style EQ (dull mic)
+    noise = rng.normal(0, 1, y.shape) * np.sqrt(np.mean(y**2)) * 10 ** (-20 / 20)
+    out.append(y + noise)  # 20 dB SNR
+    return [out[0]] + [
+        mfcc_per_frame(Audio(np.asarray(s, np.float32), audio.sample_rate),
+                       ds.FEATURE_FPS)[start:start + len(clip.mfcc)] for s in out[1:]]
+
+
+def _clip_start(clip: ds.Clip, audio: Audio) -> int:
+    """Frame where the clip's kept run begins inside the full video."""
+    full = mfcc_per_frame(audio, ds.FEATURE_FPS)
+    for i in range(len(full) - len(clip.mfcc) + 1):
+        if np.array_equal(full[i], clip.mfcc[0]) and np.array_equal(full[i + 1], clip.mfcc[1]):
+            return i
+    return 0
+
+
+def sample_batch(split: Split, cfg: TrainConfig, rng: np.random.Generator):
+    """Random windows: (mfcc B×T×40, face0 B×68×2, emotion B×T×8, target B×T×68×2)."""
+    weights = np.array([len(c.mfcc) for c in split.train], float)
+    picks = rng.choice(len(split.train), cfg.batch, p=weights / weights.sum())
+    mf, f0, em, tg = [], [], [], []
+    for i in picks:
+        clip = split.train[i]
+        t = min(cfg.window, len(clip.mfcc))
+        s = rng.integers(0, len(clip.mfcc) - t + 1)
+        feats = split.variants[clip.name][rng.integers(len(split.variants[clip.name]))]
+        feats = split.stats.apply(feats[s:s + cfg.window])
+        feats = feats + _cepstral_jitter(rng)  # random loudness (c0) and spectral tilt
+        mf.append(_pad(feats, cfg.window))
+        tg.append(_pad(clip.points[s:s + cfg.window], cfg.window))
+        f0.append(clip.points[rng.integers(len(clip.points))])
+        em.append(np.repeat(clip.emotion[None], cfg.window, 0))
+    return tuple(torch.from_numpy(np.stack(a).astype(np.float32)) for a in (mf, f0, em, tg))
+
+
+def _cepstral_jitter(rng: np.random.Generator) -> np.ndarray:
+    jitter = np.zeros(40, np.float32)
+    jitter[0] = rng.normal(0, 0.3)
+    jitter[1:4] = rng.normal(0, 0.15, 3)
+    return jitter
+
+
+def _pad(a: np.ndarray, n: int) -> np.ndarray:
+    return np.concatenate([a, np.repeat(a[-1:], n - len(a), 0)]) if len(a) < n else a
+
+
+def train_step(model, opt, batch, cfg: TrainConfig, sampling: float) -> float:
+    """Noisy teacher forcing, then a pass fed partly with its own predictions."""
+    mfcc, face0, emotion, target = batch
+    prev = torch.cat([face0[:, None], target[:, :-1]], dim=1)
+    prev = prev + cfg.input_noise * torch.randn_like(prev)
+    first = model(mfcc, face0, emotion, prev)
+    loss = s2l_loss(first, target)
+    own = torch.cat([face0[:, None], first[:, :-1].detach()], dim=1)
+    mix = (torch.rand(prev.shape[:2]) < sampling)[..., None, None]
+    loss = loss + s2l_loss(model(mfcc, face0, emotion, torch.where(mix, own, prev)), target)
+    opt.zero_grad()
+    loss.backward()
+    torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
+    opt.step()
+    return float(loss.detach())
+
+
+def train(config: TrainConfig, progress: Progress | None = None) -> dict:
+    """Train, evaluate on held-out speakers, save weights + model card; returns metrics."""
+    torch.manual_seed(config.seed)
+    rng = np.random.default_rng(config.seed)
+    split = prepare(config)
+    model = Speech2Landmarks(config.model)
+    opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=1e-4)
+    deadline, step, losses = time.monotonic() + 60 * config.minutes, 0, []
+    while step < config.max_steps and time.monotonic() < deadline:
+        frac = 1 - (deadline - time.monotonic()) / (60 * config.minutes)
+        for g in opt.param_groups:  # cosine decay over the time budget
+            g["lr"] = config.lr * 0.5 * (1 + np.cos(np.pi * min(frac, 1.0)))
+        model.train()
+        losses.append(train_step(model, opt, sample_batch(split, config, rng), config,
+                                 config.sampling_max * min(1.0, 2 * frac)))
+        step += 1
+        if progress and step % 50 == 0:
+            progress(step, config.max_steps, {"loss": float(np.mean(losses[-50:])), "frac": frac})
+    metrics = evaluate(model, split)
+    metrics.update(steps=step, final_train_loss=float(np.mean(losses[-100:])))
+    save(model, split, config, metrics)
+    return metrics
+
+
+def evaluate(model: Speech2Landmarks, split: Split) -> dict:
+    """Held-out L1 and mouth-openness Pearson r for the model and two baselines."""
+    from core.motion.s2l_inference import mouth_openness
+
+    model.eval()
+    rows = {}
+    for clip in split.val:
+        mfcc = torch.from_numpy(split.stats.apply(clip.mfcc))[None]
+        face0 = torch.from_numpy(clip.points[0])[None]
+        emotion = torch.from_numpy(np.repeat(clip.emotion[None], len(clip.mfcc), 0))[None]
+        pred = model.generate(mfcc, face0, emotion)[0].numpy()
+        real = mouth_openness(clip.points)
+        rows[clip.name] = {
+            "frames": len(clip.mfcc),
+            "l1": float(np.abs(pred - clip.points).mean()),
+            "l1_still_face": float(np.abs(clip.points[:1] - clip.points).mean()),
+            "r_model": _pearson(mouth_openness(pred), real),
+            "r_energy": _pearson(_energy(clip.mfcc), real),
+        }
+    mean = {k: float(np.mean([r[k] for r in rows.values()])) for k in next(iter(rows.values()))}
+    return {"held_out": rows, "held_out_mean": mean}
+
+
+def _energy(mfcc: np.ndarray) -> np.ndarray:
+    return mfcc[:, 0]  # c0 ∝ mean log-mel energy: the RMS-energy baseline
+
+
+def _pearson(a: np.ndarray, b: np.ndarray) -> float:
+    if a.std() < 1e-9 or b.std() < 1e-9:
+        return 0.0  # a still face has no correlation with anything
+    return float(np.corrcoef(a, b)[0, 1])
+
+
+def save(model: Speech2Landmarks, split: Split, config: TrainConfig, metrics: dict) -> Path:
+    """Write s2l_small.pt (weights_only-loadable), its .sha256 sidecar and the card."""
+    config.out.mkdir(parents=True, exist_ok=True)
+    path = config.out / "s2l_small.pt"
+    torch.save({"state_dict": model.state_dict(), "config": config.model.to_dict(),
+                "feature_stats": split.stats.to_dict(), "fps": ds.FEATURE_FPS}, path)
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    (config.out / "s2l_small.pt.sha256").write_text(f"{digest}  s2l_small.pt\n")
+    (config.out / "metrics.json").write_text(json.dumps(
+        {"metrics": metrics, "train": [c.name for c in split.train],
+         "val": [c.name for c in split.val],
+         "config": {k: str(v) for k, v in asdict(config).items()}}, indent=1))
+    return path
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Command-line entry point."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--data", type=Path, default=Path("../shared/data"))
+    parser.add_argument("--out", type=Path, default=Path("weights/s2l"))
+    parser.add_argument("--minutes", type=float, default=12.0)
+    args = parser.parse_args(argv)
+    torch.set_num_threads(1)
+    cfg = TrainConfig(data=args.data, out=args.out, minutes=args.minutes)
+    metrics = train(cfg, lambda s, n, info: print(f"step {s} {info}", flush=True))
+    print(json.dumps(metrics["held_out_mean"], indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,45 @@
+"""Qt tests run on a private Xvfb display (QOpenGLWidget needs a real X server with GLX)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import time
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def xvfb_display() -> Iterator[str]:
+    """Start Xvfb before the QApplication exists; skip every app test when Xvfb is missing."""
+    if shutil.which("Xvfb") is None:
+        pytest.skip("Xvfb is not installed: the studio's QOpenGLWidget needs an X server")
+    display = f":{200 + os.getpid() % 500}"
+    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    time.sleep(0.8)
+    os.environ["DISPLAY"] = display
+    os.environ["QT_QPA_PLATFORM"] = "xcb"
+    from PySide6.QtCore import QStandardPaths
+
+    QStandardPaths.setTestModeEnabled(True)
+    from app.studio_main import _gl_format
+
+    _gl_format()
+    yield display
+    proc.terminate()
+    proc.wait(5)
+
+
+@pytest.fixture
+def sample_files() -> tuple[Path, Path]:
+    """The sample portrait (with its landmark JSON beside it) and speech."""
+    portrait, speech = SAMPLE / "portrait.png", SAMPLE / "speech.wav"
+    if not portrait.exists() or not speech.exists():
+        pytest.skip("resources/sample/portrait.png and speech.wav are missing")
+    return portrait, speech

@@ -1,0 +1,12 @@
+"""Fixtures for the animation tests."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.core.animation.drawn_face import DrawnFace, draw_face
+
+
+@pytest.fixture
+def rest_face() -> DrawnFace:
+    return draw_face()

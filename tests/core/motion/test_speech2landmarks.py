@@ -1,0 +1,84 @@
+"""The S2L network: shapes, causality of the audio encoder, loss, numpy fast path."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import torch
+
+from core.audio.features import FeatureStats
+from core.motion.s2l_inference import SpeechToLandmarks
+from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks, s2l_loss
+
+torch.set_num_threads(1)
+
+
+def _inputs(t: int = 40, b: int = 2, seed: int = 0):
+    g = torch.Generator().manual_seed(seed)
+    emotion = torch.zeros(b, t, 8)
+    emotion[..., 0] = 1
+    return torch.randn(b, t, 40, generator=g), torch.randn(b, 68, 2, generator=g), emotion
+
+
+def _random_model(cfg: S2LConfig | None = None) -> Speech2Landmarks:
+    torch.manual_seed(0)
+    model = Speech2Landmarks(cfg)
+    with torch.no_grad():
+        model.head.weight.normal_(0, 0.05)  # the zero-initialised head would hide bugs
+        model.film_face.proj.weight.normal_(0, 0.1)
+    return model.eval()
+
+
+def test_forward_and_generate_shapes():
+    model = _random_model()
+    mfcc, face0, emotion = _inputs()
+    prev = face0[:, None].expand(-1, 40, -1, -1)
+    assert model(mfcc, face0, emotion, prev).shape == (2, 40, 68, 2)
+    assert model.generate(mfcc, face0, emotion).shape == (2, 40, 68, 2)
+
+
+def test_untrained_model_starts_at_face0():
+    model = Speech2Landmarks().eval()
+    mfcc, face0, emotion = _inputs()
+    out = model.generate(mfcc, face0, emotion)
+    torch.testing.assert_close(out, face0[:, None].expand_as(out))
+
+
+@pytest.mark.parametrize("lookahead", [0, 2])
+def test_audio_encoder_sees_only_lookahead_future_frames(lookahead):
+    cfg = S2LConfig(lookahead=lookahead)
+    encoder = _random_model(cfg).audio
+    mfcc = torch.randn(1, 30, 40)
+    changed = mfcc.clone()
+    changed[:, 20:] += 5.0
+    a, b = encoder(mfcc), encoder(changed)
+    torch.testing.assert_close(a[:, : 20 - lookahead], b[:, : 20 - lookahead])
+    assert not torch.allclose(a[:, 20 - lookahead], b[:, 20 - lookahead])  # first frame that can see it
+
+
+def test_loss_weights_y_and_velocity():
+    target = torch.zeros(1, 4, 68, 2)
+    dx, dy = target.clone(), target.clone()
+    dx[..., 0] = 0.1
+    dy[..., 1] = 0.1
+    assert s2l_loss(dy, target) > s2l_loss(dx, target) > 0
+    jitter = target.clone()
+    jitter[:, 1::2] = 0.1
+    assert s2l_loss(jitter, target) > s2l_loss(dx, target)  # same offsets, plus velocity
+
+
+def test_paper_config_is_the_published_size():
+    cfg = S2LConfig.paper()
+    assert (cfg.width, cfg.conv_layers, cfg.landmark_mlp_layers, cfg.eye_mlp_layers) == (1024, 12, 8, 4)
+    assert (cfg.lstm_layers, cfg.lstm_hidden, cfg.symmetric_layers) == (2, 1024, 4)
+
+
+def test_numpy_fast_path_matches_torch_generate():
+    model = _random_model()
+    stats = FeatureStats(np.zeros(40, np.float32), np.ones(40, np.float32))
+    mfcc, face0, emotion = _inputs(t=50, b=1)
+    emotion[..., 0], emotion[..., 2] = 0.5, 0.5
+    ref = model.generate(mfcc, face0, emotion)[0].numpy()
+    fast = SpeechToLandmarks(model, stats).predict(mfcc[0].numpy(), face0[0].numpy(), emotion[0].numpy())
+    np.testing.assert_allclose(fast, ref, atol=1e-4)
+    assert np.abs(ref - face0[0].numpy()).max() > 1e-2  # it actually moved

@@ -28,8 +28,11 @@ class BackgroundTask(QThread):
             self.error = str(e)
 
 
-def run_in_background(parent: QWidget, title: str, fn: Callable[[], Any], done: Callable[[Any], None]) -> BackgroundTask:
-    """Start ``fn`` in a thread; ``done(result)`` runs on the UI thread unless cancelled or failed."""
+def run_in_background(parent: QWidget, title: str, fn: Callable[[], Any], done: Callable[[Any], None],
+                      on_error: Callable[[str], None] | None = None) -> BackgroundTask:
+    """Start ``fn`` in a thread; ``done(result)`` runs on the UI thread unless cancelled or failed.
+
+    A SpaceStudioError goes to ``on_error`` (default: a message box)."""
     task = BackgroundTask(fn)
     busy = QProgressDialog(title, "Cancel", 0, 0, parent)
     busy.setWindowTitle(title)
@@ -40,7 +43,9 @@ def run_in_background(parent: QWidget, title: str, fn: Callable[[], Any], done: 
         busy.reset()
         if task.cancelled:
             return
-        if task.error:
+        if task.error and on_error is not None:
+            on_error(task.error)
+        elif task.error:
             QMessageBox.warning(parent, title, task.error)
         else:
             done(task.result)

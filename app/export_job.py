@@ -62,15 +62,19 @@ class ExportJob:
         try:
             renderer = make_renderer(ctx, self.rgba, self.rest_face)
             writer = self._writer(out)
-            rigs = list(zip(self.rig, self.mouth))
-            for n, (rig, mouth) in enumerate(rigs):
-                if self.cancel_event.is_set():
-                    raise Cancelled("Export cancelled.")
-                writer(n, self._resize(np.asarray(renderer.render(rig, mouth))))
-                progress(n + 1, len(rigs))
-            writer(-1, None)
+            try:
+                self._render_all(renderer, writer, progress)
+            finally:
+                writer(-1, None)
         finally:
             ctx.release()
+
+    def _render_all(self, renderer, writer, progress: Callable[[int, int], None]) -> None:  # noqa: ANN001
+        for n, (rig, mouth) in enumerate(zip(self.rig, self.mouth)):
+            if self.cancel_event.is_set():
+                raise Cancelled("Export cancelled.")
+            writer(n, self._resize(np.asarray(renderer.render(rig, mouth))))
+            progress(n + 1, len(self.rig))
 
     def _resize(self, rgba: np.ndarray) -> np.ndarray:
         if self.settings.size is None or tuple(self.settings.size) == (rgba.shape[1], rgba.shape[0]):

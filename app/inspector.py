@@ -4,15 +4,14 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import (QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QPushButton,
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QPushButton,
                                QSpinBox, QVBoxLayout, QWidget)
 
 from app.studio_session import StudioSession
 from app.timeline_items import Item, edit_command, noun
 from core.animation.blink_track import BlinkEvent
-from core.animation.commands import RegenerateBlinks, SetGenerationSettings
+from core.animation.commands import RegenerateBlinks, SetGazeLinked, SetGenerationSettings, SetPoseMode
 from core.animation.keyframes import Key
-from core.motion.blink import DEFAULT_BLINK_DURATION
 
 EASINGS = ("linear", "ease_in_out", "ease_in", "ease_out", "step")
 
@@ -27,6 +26,7 @@ class Inspector(QWidget):
         layout = QVBoxLayout(self)
         layout.addWidget(self._key_box())
         layout.addWidget(self._blink_box())
+        layout.addWidget(self._pose_gaze_box())
         layout.addStretch(1)
         session.selection_changed.connect(self.refresh)
         session.project_changed.connect(self.refresh)
@@ -64,18 +64,41 @@ class Inspector(QWidget):
         form.addRow(regen)
         return box
 
+    def _pose_gaze_box(self) -> QGroupBox:
+        box = QGroupBox("Head pose and gaze")
+        form = QFormLayout(box)
+        self.pose_mode = QComboBox()
+        self.pose_mode.addItems(["add", "override"])
+        self.pose_mode.activated.connect(self._set_pose_mode)
+        self.linked = QCheckBox("Right eye follows left")
+        self.linked.clicked.connect(self._set_linked)
+        form.addRow("Pose keys", self.pose_mode)
+        form.addRow("Gaze", self.linked)
+        return box
+
+    def _set_pose_mode(self, _index: int) -> None:
+        track = self.session.project.tracks.pose
+        if track.mode != self.pose_mode.currentText():
+            self.session.push(SetPoseMode(track, self.pose_mode.currentText()))
+
+    def _set_linked(self, on: bool) -> None:
+        self.session.push(SetGazeLinked(self.session.project.tracks.gaze, on))
+
     def regenerate(self) -> None:
         project = self.session.project
         with project.undo_stack.macro("Regenerate Blinks"):
             settings = replace(project.settings, blink_rate=self.rate.value(), blink_seed=self.seed.value())
             project.undo_stack.push(SetGenerationSettings(project, settings))
             project.undo_stack.push(RegenerateBlinks(project.tracks.blinks, self.rate.value(), self.seed.value(),
-                                                     DEFAULT_BLINK_DURATION))
+                                                     project.duration))
 
     def _selected(self) -> Item | None:
         return self.session.selection[0] if len(self.session.selection) == 1 else None
 
     def refresh(self) -> None:
+        tracks = self.session.project.tracks
+        self.pose_mode.setCurrentText(tracks.pose.mode)
+        self.linked.setChecked(tracks.gaze.linked)
         item = self._selected()
         for w in (self.time, self.value, self.easing, self.duration):
             w.setEnabled(item is not None)

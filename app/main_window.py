@@ -18,7 +18,7 @@ from app.playback import Playback
 from app.preview_canvas import PreviewCanvas
 from app.studio_session import StudioSession
 from app.timeline_view import TimelineView
-from core.animation.commands import SetRestLandmarks
+from core.animation.commands import RegenerateBlinks, SetRestLandmarks
 from core.animation.project_file import find_autosave, load_autosave, remove_autosave, write_autosave
 from core.errors import SpaceStudioError
 
@@ -36,6 +36,7 @@ class StudioWindow(QMainWindow):
         self.session = session or StudioSession()
         self.settings = QSettings("SPACE", "SPACE Studio")
         self.untitled_path = untitled_path  # where an unsaved project's autosave goes
+        self.auto_generate = False  # detect the face and run S2L on open (the app turns it on)
         self.canvas = PreviewCanvas(self.session)
         self.timeline = TimelineView(self.session)
         self.inspector = Inspector(self.session)
@@ -82,6 +83,7 @@ class StudioWindow(QMainWindow):
         self._action(m, "Open Portrait…", self.open_portrait_dialog, "Ctrl+I")
         self._action(m, "Open Speech…", self.open_audio_dialog, "Ctrl+Shift+I")
         self._action(m, "Detect Face Landmarks", self.detect_face)
+        self._action(m, "Generate Lip Motion (S2L)", self.generate_speech_motion, "Ctrl+G")
         self.recent_menu = m.addMenu("Recent")
         self._refresh_recent()
         self._action(m, "Save", self.save, QKeySequence.StandardKey.Save)
@@ -156,12 +158,14 @@ class StudioWindow(QMainWindow):
         if ok:
             self._add_recent(path)
             self.canvas.reset_view()
+            self._auto_prepare()
         return ok
 
     def open_audio(self, path: str) -> bool:
         ok = self._guarded("Open speech", lambda: self.session.open_audio(path))
         if ok:
             self._add_recent(path)
+            self._auto_prepare()
         return ok
 
     def open_project(self, path: str) -> bool:
@@ -206,7 +210,7 @@ class StudioWindow(QMainWindow):
         if path:
             self.open_audio(path)
 
-    def detect_face(self) -> None:
+    def detect_face(self, quiet: bool = False) -> None:
         portrait = self.session.portrait
         if portrait is None:
             QMessageBox.information(self, "Detect face", "Open a portrait first.")
@@ -214,8 +218,47 @@ class StudioWindow(QMainWindow):
 
         def done(face) -> None:  # noqa: ANN001
             self.session.push(SetRestLandmarks(self.session.project, face))
+            self._auto_prepare()
 
-        run_in_background(self, "Detecting face", lambda: detect_rest_face(portrait.rgba), done)
+        run_in_background(self, "Detecting face", lambda: detect_rest_face(portrait.rgba), done,
+                          self._status_note if quiet else None)
+
+    def _auto_prepare(self) -> None:
+        """After opening media: detect the face when only the template is there, then run S2L."""
+        portrait = self.session.portrait
+        if not self.auto_generate or portrait is None:
+            return
+        if portrait.rest_face.source == "template":
+            self.detect_face(quiet=True)
+        elif self.session.project.audio_path is not None:
+            self._initial_blinks()
+            self.generate_speech_motion(quiet=True)
+
+    def _initial_blinks(self) -> None:
+        """Blinks at the project's rate when the clip has none yet (an undoable step)."""
+        project = self.session.project
+        if not len(project.tracks.blinks.events):
+            s = project.settings
+            self.session.push(RegenerateBlinks(project.tracks.blinks, s.blink_rate, s.blink_seed, project.duration))
+
+    def generate_speech_motion(self, quiet: bool = False) -> None:
+        """Run S2L on the speech for this face off the UI thread; the preview then uses it."""
+        session = self.session
+        if session.portrait is None or session.project.audio_path is None:
+            QMessageBox.information(self, "Lip motion", "Open a portrait and a speech file first.")
+            return
+        face, audio_path, fps = session.portrait.rest_face, session.project.audio_path, session.project.fps
+
+        def work():  # noqa: ANN202
+            from app.speech_motion import predict_base
+
+            return predict_base(face, audio_path, fps)
+
+        run_in_background(self, "Generating lip motion", work, session.set_speech_base,
+                          self._status_note if quiet else None)
+
+    def _status_note(self, message: str) -> None:
+        self.statusBar().showMessage(f"{message} — the preview's lips follow loudness.", 15000)
 
     def export_dialog(self) -> None:
         dialog = ExportDialog(self.session, self)

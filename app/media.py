@@ -1,16 +1,16 @@
-"""Loading the portrait, its rest face and the speech for the studio, through core where it exists."""
+"""Loading the portrait, its rest face and the speech for the studio, through core."""
 
 from __future__ import annotations
 
-import importlib
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
-from app.stand_in.face import template_face
-from core.errors import ImageError
 from core.landmarks.face_landmarks import FaceLandmarks
+
+# Where a template face is first placed (fractions of width, height); the user drags it into place.
+TEMPLATE_ANCHORS = {36: (0.36, 0.40), 45: (0.64, 0.40), 8: (0.50, 0.80)}
 
 
 @dataclass
@@ -22,51 +22,43 @@ class Portrait:
     path: str
 
 
-def _optional(module: str, name: str):  # noqa: ANN202 - returns whatever core exposes
-    try:
-        return getattr(importlib.import_module(module), name)
-    except (ImportError, AttributeError):
-        return None
+def sidecar_landmarks(path: str | Path) -> Path | None:
+    """``portrait_landmarks.json`` or ``<name>.landmarks.json`` beside the image, if present."""
+    path = Path(path)
+    for candidate in (path.with_name("portrait_landmarks.json"), path.with_suffix(".landmarks.json")):
+        if candidate.exists():
+            return candidate
+    return None
 
 
-def load_portrait_image(path: str) -> np.ndarray:
-    """RGBA uint8 pixels, via core.image_io when present."""
-    core_load = _optional("core.image_io", "load_portrait")
-    if core_load is not None:
-        image = np.asarray(core_load(path))
+def template_face(width: int, height: int) -> FaceLandmarks:
+    """core's template face placed at default anchors (for cartoons, or until detection runs)."""
+    from core.landmarks.face_template import fit_template
+
+    anchors = {i: (fx * width, fy * height) for i, (fx, fy) in TEMPLATE_ANCHORS.items()}
+    return fit_template(anchors, (width, height))
+
+
+def load_portrait(path: str) -> Portrait:
+    """Pixels via core.image_io; the face from a sidecar JSON, else the template (detection runs separately)."""
+    from core.image_io import load_portrait as core_load_portrait
+    from core.portrait_setup import find_face
+
+    portrait = core_load_portrait(Path(path))
+    rgba = np.ascontiguousarray(portrait.rgba)
+    sidecar = sidecar_landmarks(path)
+    if sidecar is not None:
+        face, _notes = find_face(portrait, sidecar)
     else:
-        import cv2
-
-        bgr = cv2.imread(str(path), cv2.IMREAD_COLOR)
-        if bgr is None:
-            raise ImageError(f"Cannot read image {Path(path).name}.")
-        image = cv2.cvtColor(bgr, cv2.COLOR_BGR2RGB)
-    if image.ndim == 3 and image.shape[2] == 3:
-        image = np.concatenate([image, np.full(image.shape[:2] + (1,), 255, np.uint8)], 2)
-    return np.ascontiguousarray(image.astype(np.uint8))
-
-
-def find_rest_face(path: str, rgba: np.ndarray) -> FaceLandmarks:
-    """Sidecar landmark JSON, else the detector, else a template face (user then drags it in place)."""
-    h, w = rgba.shape[:2]
-    loader = _optional("core.landmarks.landmark_json", "load_landmarks")
-    for sidecar in (Path(path).with_name("portrait_landmarks.json"), Path(path).with_suffix(".landmarks.json")):
-        if loader is not None and sidecar.exists():
-            return loader(sidecar)
-    return template_face(w, h)
+        face = template_face(rgba.shape[1], rgba.shape[0])
+    return Portrait(rgba, face, str(path))
 
 
 def detect_rest_face(rgba: np.ndarray) -> FaceLandmarks:
     """Run the (heavy, lazily imported) detector; call from a worker thread."""
-    detect = _optional("core.landmarks.detector", "detect_faces")
-    if detect is None:
-        raise ImageError("Face detection is not available in this build; drag the template face into place.")
-    return detect(np.ascontiguousarray(rgba[..., :3]))[0]
+    from core.landmarks.detector import detect_largest_face
 
-
-def load_portrait(path: str) -> Portrait:
-    rgba = load_portrait_image(path)
-    return Portrait(rgba, find_rest_face(path, rgba), str(path))
+    return detect_largest_face(np.ascontiguousarray(rgba[..., :3]))[0]
 
 
 def load_speech(path: str) -> tuple[np.ndarray, int]:

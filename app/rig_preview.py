@@ -1,18 +1,25 @@
-"""Per-frame rig points for preview and export, evaluated from the core tracks.
+"""Per-frame rig points for preview and export, composed by core from the project's tracks.
 
-Interim composition until core.pipeline provides the speech-driven base motion:
-mouth opening follows the audio's loudness; blinks, gaze, emotion (happy/sad
-mouth corners), head roll and landmark keyframes come from the project's tracks.
+The base lip motion is the S2L prediction when one has been generated
+(``core.pipeline.predict_speech_motion``); until then (or without weights) a
+stand-in base opens the jaw with the audio's loudness, so the portrait talks at once.
 """
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import numpy as np
 
+from core.animation.compose import compose
+from core.animation.composer import to_motion_frames
 from core.animation.project import Project
-from core.landmarks.face_landmarks import RIG_IRIS, RIG_LOWER_LIDS, RIG_UPPER_LIDS, FaceLandmarks
+from core.errors import SpaceStudioError
+from core.landmarks.face_landmarks import FaceLandmarks
+from core.landmarks.normalized_space import NormalizedFace, normalize
 
 JAW_AND_LOWER_LIP = [5, 6, 7, 8, 9, 10, 11, 55, 56, 57, 58, 59, 65, 66, 67]
+JAW_DROP = 0.12  # normalized units at full loudness
 
 
 def mouth_envelope(samples: np.ndarray | None, rate: int, fps: float, frames: int) -> np.ndarray:
@@ -25,30 +32,31 @@ def mouth_envelope(samples: np.ndarray | None, rate: int, fps: float, frames: in
     return np.clip(rms / (np.percentile(rms, 95) + 1e-6), 0, 1).astype(np.float32)
 
 
-def compose_frames(project: Project, rest: FaceLandmarks, mouth: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """T×98×2 pixel rigs and T mouth openings."""
-    times = project.frame_times()
-    if times.size == 0:
-        times = np.zeros(1)
-    n = times.size
-    tracks = project.tracks
-    rig = np.repeat(rest.rig_points()[None], n, 0).astype(np.float64)
-    m = np.resize(mouth, n).astype(np.float64)
-    scale = float(np.linalg.norm(rest.points68[16, :2] - rest.points68[0, :2]) / 2)
-    rig[:, JAW_AND_LOWER_LIP, 1] += m[:, None] * 0.12 * scale
-    w = tracks.emotion.weights(times)
-    rig[:, [48, 54], 1] -= ((w[:, 1] - w[:, 2]) * 0.08 * scale)[:, None]
-    close = tracks.blinks.closure(times).reshape(n, 1, 1)
-    rig[:, RIG_UPPER_LIDS] += (rig[:, RIG_LOWER_LIDS] - rig[:, RIG_UPPER_LIDS]) * close
-    rig[:, RIG_IRIS] += tracks.gaze.offsets(times) * rest.iris_radius.reshape(1, 2, 1)
-    rig[:, :68] += tracks.landmarks.offsets(times) * scale
-    roll = tracks.pose.evaluate(times, None)[:, 2]
-    return _roll(rig, roll).astype(np.float32), m.astype(np.float32)
+def loudness_base(rest: NormalizedFace, mouth: np.ndarray) -> np.ndarray:
+    """T×68×2 normalized: the rest face with the jaw dropped by loudness."""
+    base = np.repeat(rest.points68[None, :, :2], len(mouth), 0).astype(np.float64)
+    base[:, JAW_AND_LOWER_LIP, 1] += mouth[:, None] * JAW_DROP
+    return base
 
 
-def _roll(rig: np.ndarray, degrees: np.ndarray) -> np.ndarray:
-    a = np.radians(degrees)
-    c = rig[:, :68].mean(1, keepdims=True)
-    cos, sin = np.cos(a)[:, None], np.sin(a)[:, None]
-    d = rig - c
-    return np.stack([d[..., 0] * cos - d[..., 1] * sin, d[..., 0] * sin + d[..., 1] * cos], -1) + c
+@lru_cache(maxsize=1)
+def emotion_displacements() -> dict[str, np.ndarray] | None:
+    """The learned emotion expressions, or None when they are not shipped."""
+    from core.pipeline import emotion_displacements as load
+
+    try:
+        return load()
+    except SpaceStudioError:
+        return None
+
+
+def compose_frames(project: Project, face: FaceLandmarks, mouth: np.ndarray,
+                   speech_base: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """T×98×2 pixel rigs and T mouth openings for every frame of the project."""
+    frames = max(project.frame_count, 1)
+    rest = normalize(face)
+    base = speech_base if speech_base is not None else loudness_base(rest, np.resize(mouth, frames))
+    base = np.concatenate([base, np.repeat(base[-1:], max(0, frames - len(base)), 0)])[:frames]
+    composed = compose(base, rest, project.tracks, emotion_displacements(), None, project.fps)
+    motion = to_motion_frames(composed, rest.rig_z)
+    return np.asarray(motion.rig, np.float32), np.asarray(motion.mouth_open, np.float32)

@@ -26,6 +26,7 @@ def run_studio(args: list[str]) -> int:
 
     data = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
     window = StudioWindow(untitled_path=data / "untitled.space.json")
+    window.auto_generate = True
     window.show()
     window.offer_recovery()
     for path in args:

@@ -36,6 +36,7 @@ class StudioSession(QObject):
         self.frame = 0
         self.selection: list[Item] = []
         self._rigs: tuple[np.ndarray, np.ndarray] | None = None
+        self.speech_base: np.ndarray | None = None  # S2L output T×68×2, once generated
         self._attach(Project(fps=25.0, duration=4.0))
 
     def _attach(self, project: Project) -> None:
@@ -81,7 +82,14 @@ class StudioSession(QObject):
         self.undo_stack.set_dirty()
         self._media_loaded()
 
+    def set_speech_base(self, base: np.ndarray | None) -> None:
+        """Use S2L's predicted lip motion (normalized T×68×2) as the base motion."""
+        self.speech_base = base
+        self._rigs = None
+        self.project_changed.emit()
+
     def _media_loaded(self) -> None:
+        self.speech_base = None
         self.mouth = mouth_envelope(self.samples, self.sample_rate, self.project.fps, self.project.frame_count)
         self._rigs = None
         self.frame = min(self.frame, self.project.frame_count - 1)
@@ -154,7 +162,7 @@ class StudioSession(QObject):
         if self.portrait is None:
             return None
         if self._rigs is None:
-            self._rigs = compose_frames(self.project, self.portrait.rest_face, self.mouth)
+            self._rigs = compose_frames(self.project, self.portrait.rest_face, self.mouth, self.speech_base)
         return self._rigs
 
     def rig_at(self, frame: int) -> tuple[np.ndarray, float] | None:

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from core.animation.tracks import EMOTIONS, GAZE_CHANNELS
 
 RULER_H = 26
-WAVE_H = 44
-HEADER_W = 120
+WAVE_H = 40
+HEADER_W = 132
 
 
 @dataclass(frozen=True)
@@ -25,11 +25,11 @@ class Lane:
 
 
 def standard_lanes() -> list[Lane]:
-    lanes = [Lane("blinks", "Blinks", 22, events=True, default=1.0)]
-    lanes += [Lane(f"emotion.{e}", f"Emotion · {e}", 20, 0.0, 1.0, 1.0) for e in EMOTIONS]
-    lanes += [Lane(f"gaze.{c}", "Gaze " + c.replace("_", " "), 26, -1.0, 1.0) for c in GAZE_CHANNELS]
-    lanes += [Lane(f"pose.{c}", f"Head {c}", 26, -30.0, 30.0) for c in ("yaw", "pitch", "roll")]
-    lanes.append(Lane("landmarks", "Landmark keys", 20))
+    lanes = [Lane("blinks", "Blinks", 20, events=True, default=1.0)]
+    lanes += [Lane(f"emotion.{e}", f"Emotion · {e}", 16, 0.0, 1.0, 1.0) for e in EMOTIONS]
+    lanes += [Lane(f"gaze.{c}", "Gaze " + c.replace("_", " "), 20, -1.0, 1.0) for c in GAZE_CHANNELS]
+    lanes += [Lane(f"pose.{c}", f"Head {c}", 20, -30.0, 30.0) for c in ("yaw", "pitch", "roll")]
+    lanes.append(Lane("landmarks", "Landmark keys", 18))
     return lanes
 
 

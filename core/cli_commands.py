@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from core.emotion_spec import parse_emotion_spec
-from core.errors import OutputError
+from core.errors import NoFaceError, OutputError
 from core.pipeline import GenerationOptions, animate
 from core.portrait_setup import prepare_portrait
 from core.pose_source import parse_pose_args
@@ -50,7 +50,13 @@ def output_format(out: Path, explicit: str | None) -> str:
 
 def _prepare(args: argparse.Namespace, progress: Progress):
     progress.step("Finding the face", 0, 1)
-    setup = prepare_portrait(args.image, args.landmarks)
+    try:
+        setup = prepare_portrait(args.image, args.landmarks)
+    except NoFaceError as err:
+        raise NoFaceError(
+            f"No face found in '{args.image.name}'; give its landmarks with --landmarks FILE.json "
+            "(write one to edit with: space-studio landmarks on a similar face, or see docs/landmark_format.md)."
+        ) from err
     for note in setup.notes:
         _say(note)
     progress.step("Finding the face", 1, 1)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from core.image_io import Portrait, load_portrait
@@ -40,9 +40,22 @@ def _scaled_to(face: FaceLandmarks, portrait: Portrait) -> FaceLandmarks:
     if face.image_size in ((0, 0), (width, height)):
         return face
     factor = width / face.image_size[0]
-    from core.landmarks.landmark_json import scale_face
-
     return scale_face(face, factor, (width, height))
+
+
+def scale_face(face: FaceLandmarks, factor: float, image_size: tuple[int, int]) -> FaceLandmarks:
+    """The same face on an image resized by ``factor`` (pose translation and scale follow)."""
+    pose = replace(face.pose, tx=face.pose.tx * factor, ty=face.pose.ty * factor, scale=face.pose.scale * factor)
+    return replace(
+        face,
+        points68=face.points68 * factor,
+        upper_lids=face.upper_lids * factor,
+        lower_lids=face.lower_lids * factor,
+        iris=face.iris * factor,
+        iris_radius=face.iris_radius * factor,
+        pose=pose,
+        image_size=image_size,
+    )
 
 
 def prepare_portrait(image_path: Path, landmarks_path: Path | None = None) -> PortraitSetup:

@@ -64,6 +64,9 @@ class TextProgressBar:
         filled = int(round(fraction * self._width))
         bar = "#" * filled + "-" * (self._width - filled)
         self._stream.write(f"\r{stage:<22} [{bar}] {done}/{total}")
+        if finished:
+            self._stream.write("\n")
+            self._stage = ""
         self._stream.flush()
 
     def close(self) -> None:

@@ -17,9 +17,11 @@ from core.errors import AudioError
 
 SAMPLE_RATE = 16000
 _SOUNDFILE_SUFFIXES = {".wav", ".flac", ".ogg", ".oga"}
-# soundfile reads long files block by block so a 1 h 48 kHz stereo file never sits
-# in memory at its original rate.
+# soundfile reads block by block (mono-mixed as it goes); long files that also need
+# resampling go to ffmpeg, which resamples as a stream, so a 1 h 48 kHz stereo file
+# never sits in memory at its original rate (≈0.5 GB peak instead of 2 GB).
 _BLOCK_FRAMES = 1 << 20
+_MAX_SOUNDFILE_RESAMPLE_S = 600.0
 
 
 @dataclass(frozen=True)
@@ -67,6 +69,8 @@ def _read_soundfile(path: Path) -> np.ndarray | None:
     try:
         with sf.SoundFile(str(path)) as f:
             rate = f.samplerate
+            if rate != SAMPLE_RATE and f.frames > _MAX_SOUNDFILE_RESAMPLE_S * rate:
+                return None
             blocks = [
                 _to_mono(block)
                 for block in f.blocks(blocksize=_BLOCK_FRAMES, dtype="float32", always_2d=True)

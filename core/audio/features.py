@@ -9,6 +9,7 @@ windows are placed by rounding each centre rather than with a fixed integer hop.
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -77,7 +78,7 @@ def _log_mel_frames(audio: Audio, fps: float) -> np.ndarray:
     return _concat(out, N_MELS)
 
 
-def _frame_chunks(audio: Audio, fps: float):
+def _frame_chunks(audio: Audio, fps: float) -> Iterator[np.ndarray]:
     """Yield chunks of 1024-sample windows centred on each video frame."""
     if fps <= 0:
         raise ValueError(f"fps must be positive, got {fps}")

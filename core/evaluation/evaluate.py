@@ -13,7 +13,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 import numpy as np
 
@@ -26,9 +26,10 @@ from core.evaluation.clip_source import (
     default_track_loader,
     load_clip,
 )
+from core.evaluation.crossval import speaker_of
 from core.evaluation.metrics import ClipMetrics, clip_metrics, mouth_openness
 from core.evaluation.predictor import PredictionInput, Predictor
-from core.progress import Progress
+from core.progress import Progress, ProgressCallback
 
 VIDEO_SUFFIXES = {".mp4", ".mpg", ".mpeg", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
 BASELINES: dict[str, Predictor] = {"still": still_face, "energy jaw": energy_jaw}
@@ -72,6 +73,12 @@ class EvaluationResult:
         rows = [m.metrics for c in self.clips for m in c.methods if m.method == method]
         names = [n for n in ClipMetrics.__dataclass_fields__ if n != "best_lag"]
         return {n: _nanmean([getattr(r, n) for r in rows]) for n in names}
+
+    def table(self) -> str:
+        """The per-method means as a markdown table (what the CLI prints)."""
+        from core.evaluation.report import means_table
+
+        return means_table(self)
 
 
 def _nanmean(values: list[float]) -> float:
@@ -154,36 +161,54 @@ def _predictors(model_path: Path | None, extra: Mapping[str, Predictor] | None) 
     return predictors
 
 
+def _unseen(videos: list[Path], trained_on: Collection[str | Path], result: EvaluationResult) -> list[Path]:
+    """The videos whose person the model was not trained on; the rest go to skipped."""
+    seen = {speaker_of(clip) for clip in trained_on}
+    for video in videos:
+        if speaker_of(video) in seen:
+            reason = f"person '{speaker_of(video)}' is in the model's training set"
+            result.skipped.append((str(video), reason))
+    return [v for v in videos if speaker_of(v) not in seen]
+
+
 def run_evaluation(
     paths: Sequence[str | Path],
     model_path: Path | None = None,
     report_path: Path | None = None,
-    progress: Progress | None = None,
+    progress: Progress | ProgressCallback | None = None,
     extra_predictors: Mapping[str, Predictor] | None = None,
     track_loader: TrackLoader | None = None,
+    trained_on: Collection[str | Path] = (),
 ) -> EvaluationResult:
     """Evaluate every video in ``paths``; write a markdown report if asked.
 
-    Clips where no face or no audio is found are listed in ``skipped``; if no
-    clip can be scored at all, the first reason is raised.
+    ``progress`` is a core.progress.Progress or its (stage, done, total) callback.
+
+    ``trained_on`` lists the clips (paths or crossval keys) the model learnt
+    from: every clip of those *people* is skipped, for all methods alike, so
+    the model is never scored on a person it has seen and every method is
+    averaged over the same clips. Clips where no face or no audio is found
+    are listed in ``skipped`` too; if no clip is left, the first reason is raised.
     """
-    videos = expand_paths(paths)
+    result = EvaluationResult()
+    videos = _unseen(expand_paths(paths), trained_on, result)
     predictors = _predictors(model_path, extra_predictors)
     loader = track_loader or default_track_loader()
-    result = EvaluationResult()
+    step = progress.step if isinstance(progress, Progress) else progress
     for done, video in enumerate(videos):
-        if progress is not None:
-            progress.step("Evaluating clips", done, len(videos))
+        if step is not None:
+            step("Evaluating clips", done, len(videos))
         try:
             result.clips.append(evaluate_clip(load_clip(video, loader), predictors))
         except Cancelled:
             raise
         except SpaceStudioError as err:
             result.skipped.append((str(video), str(err)))
-    if progress is not None:
-        progress.step("Evaluating clips", len(videos), len(videos))
+    if step is not None:
+        step("Evaluating clips", len(videos), len(videos))
     if not result.clips:
-        raise SpaceStudioError(f"No clip could be evaluated: {result.skipped[0][1]}")
+        reason = result.skipped[0][1] if result.skipped else "no videos"
+        raise SpaceStudioError(f"No clip could be evaluated: {reason}")
     if report_path is not None:
         from core.evaluation.report import write_report
 

@@ -59,12 +59,18 @@ def _mean_rows(result: EvaluationResult) -> list[str]:
     return rows
 
 
+def means_table(result: EvaluationResult) -> str:
+    """The per-method means over clips as a markdown table."""
+    return "\n".join([_MEAN_HEADER, *_mean_rows(result)])
+
+
 def _definitions() -> list[str]:
     vad = VadConfig()
     return [
-        "Openness = inner-lip gap (mean |61–67|, |62–66|, |63–65|) / mouth width |48–54|; r = Pearson "
-        "correlation of predicted vs real openness (lag > 0: prediction trails). M-P / M-V: mean absolute "
-        "error of mouth points normalized so the corners sit at (±1, 0), positions / velocities. "
+        "Openness = inner-lip gap (mean |61–67|, |62–66|, |63–65|) / mouth width |48–54|; r = "
+        "Pearson correlation of predicted vs real openness (lag > 0: prediction trails). "
+        "M-P / M-V: mean absolute error of mouth points normalized so the corners sit at (±1, 0), "
+        "positions / velocities. "
         "D-LL / D-VL: jaw + lip distance / velocity difference as % of lip width; D-A: inner-mouth area "
         "difference as % of the clip's max real area.",
         f"Closed in silence: fraction of non-speech frames with openness < {CLOSED_OPENNESS}; speech = "
@@ -112,8 +118,8 @@ def write_report(result: EvaluationResult, report_path: Path) -> Path:
     """Write the markdown report and its plots; returns the report path."""
     report_path = Path(report_path)
     counts = f"Clips scored: {len(result.clips)}; skipped: {len(result.skipped)}."
-    lines = ["# Lip-sync evaluation", "", counts, "", "## Means over clips", "", _MEAN_HEADER,
-             *_mean_rows(result), "", _real_silence_line(result), "", "## Per clip", "", _HEADER]
+    lines = ["# Lip-sync evaluation", "", counts, "", "## Means over clips", "",
+             means_table(result), "", _real_silence_line(result), "", "## Per clip", "", _HEADER]
     for clip in result.clips:
         lines += _clip_rows(clip)
     lines += ["", "## Plots", ""]

@@ -18,13 +18,26 @@ def _area(face: FaceLandmarks) -> float:
     return (x1 - x0) * (y1 - y0)
 
 
-def detect_faces(image_rgb: np.ndarray, config: MediapipeConfig | None = None) -> list[FaceLandmarks]:
+def _run_backend(image_rgb: np.ndarray, config: MediapipeConfig | None, backend: str) -> list[FaceLandmarks]:
+    if backend == "mediapipe":
+        with MediapipeDetector(config) as detector:
+            return detector.detect(image_rgb)
+    if backend == "face_alignment":
+        from core.landmarks.face_alignment_detector import FaceAlignmentDetector
+
+        return FaceAlignmentDetector().detect(image_rgb)
+    raise ValueError(f"unknown detector backend {backend!r}; use 'mediapipe' or 'face_alignment'")
+
+
+def detect_faces(
+    image_rgb: np.ndarray, config: MediapipeConfig | None = None, backend: str = "mediapipe"
+) -> list[FaceLandmarks]:
     """All faces in an H×W×3 (or ×4) uint8 RGB image, largest first.
 
-    Raises NoFaceError when there is none.
+    Raises NoFaceError when there is none (and ModelWeightsError when the
+    optional face_alignment backend cannot run offline).
     """
-    with MediapipeDetector(config) as detector:
-        faces = detector.detect(image_rgb)
+    faces = _run_backend(image_rgb, config, backend)
     if not faces:
         height, width = np.asarray(image_rgb).shape[:2]
         raise NoFaceError(
@@ -33,7 +46,9 @@ def detect_faces(image_rgb: np.ndarray, config: MediapipeConfig | None = None) -
     return sorted(faces, key=_area, reverse=True)
 
 
-def detect_largest_face(image_rgb: np.ndarray, config: MediapipeConfig | None = None) -> tuple[FaceLandmarks, int]:
+def detect_largest_face(
+    image_rgb: np.ndarray, config: MediapipeConfig | None = None, backend: str = "mediapipe"
+) -> tuple[FaceLandmarks, int]:
     """The largest face and how many faces were found (for "3 faces found, using the largest")."""
-    faces = detect_faces(image_rgb, config)
+    faces = detect_faces(image_rgb, config, backend)
     return faces[0], len(faces)

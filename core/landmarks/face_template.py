@@ -167,8 +167,8 @@ def _build_from_dirs(directories: list[str]) -> None:
     """Detect faces in every image under ``directories`` and write template_face.json."""
     import cv2
 
-    from core.landmarks.detector import detect_faces
     from core.errors import NoFaceError
+    from core.landmarks.detector import detect_faces
 
     cv2.setNumThreads(1)
     faces = []

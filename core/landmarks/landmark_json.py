@@ -74,6 +74,21 @@ def _first_non_number(value: Any, where: str = "") -> tuple[str, Any] | None:
     return None
 
 
+def scale_face(face: FaceLandmarks, factor: float, image_size: tuple[int, int]) -> FaceLandmarks:
+    """``face`` on the same image resized by ``factor`` (e.g. a huge portrait reduced on load)."""
+    pose = face.pose
+    return FaceLandmarks(
+        points68=face.points68 * factor,
+        upper_lids=face.upper_lids * factor,
+        lower_lids=face.lower_lids * factor,
+        iris=face.iris * factor,
+        iris_radius=face.iris_radius * factor,
+        pose=HeadPose(pose.yaw, pose.pitch, pose.roll, pose.tx * factor, pose.ty * factor, pose.tz, pose.scale * factor),
+        image_size=tuple(image_size),
+        source=face.source,
+    )
+
+
 class _Reader:
     """Checks one parsed file and reports problems with the file's name in them."""
 

@@ -38,6 +38,8 @@ class PoseGenConfig:
     latent: int = 64
     fps: float = 25.0
     smooth_sigma_frames: float = 1.0  # output smoothing: keeps LSTM step noise off the head
+    recenter_sigma_s: float = 3.0  # slow drift removed so long clips sway around a rest pose
+    warmup_s: float = 1.0  # mirrored audio run through first, so frame 0 is not an LSTM transient
 
 
 class PoseGenNet(nn.Module):
@@ -51,6 +53,9 @@ class PoseGenNet(nn.Module):
                                bidirectional=True)
         self.to_latent = nn.Linear(2 * config.hidden, 2 * config.latent)
         self.decoder = nn.LSTM(audio_in + config.latent, config.hidden, config.layers, batch_first=True)
+        # Learned initial state from z (as SPACE's S2L): the first frames start in
+        # steady state instead of jumping while the LSTM warms up.
+        self.initial_state = nn.Linear(config.latent, 2 * config.layers * config.hidden)
         self.to_pose = nn.Linear(config.hidden, POSE_DIMS)
 
     def encode(self, audio: torch.Tensor, pose: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
@@ -60,9 +65,14 @@ class PoseGenNet(nn.Module):
         return mu, logvar.clamp(-8.0, 8.0)
 
     def decode(self, audio: torch.Tensor, z: torch.Tensor) -> torch.Tensor:
-        """B×T×(A+1), B×latent → B×T×6 poses relative to the first frame."""
+        """B×T×(A+1), B×latent → B×T×6 poses relative to the first frame.
+
+        Absolute (not integrated) outputs keep long clips from drifting away.
+        """
         z_seq = z[:, None, :].expand(-1, audio.shape[1], -1)
-        hidden, _ = self.decoder(torch.cat([audio, z_seq], dim=-1))
+        state = torch.tanh(self.initial_state(z)).view(len(z), 2, self.config.layers, self.config.hidden)
+        h0, c0 = state[:, 0].transpose(0, 1).contiguous(), state[:, 1].transpose(0, 1).contiguous()
+        hidden, _ = self.decoder(torch.cat([audio, z_seq], dim=-1), (h0, c0))
         pose = self.to_pose(hidden)
         return pose - pose[:, :1]
 
@@ -140,13 +150,23 @@ class PoseGenerator:
             return np.zeros((0, POSE_DIMS), np.float32)
         n_model = max(2, round(n_out * self.config.fps / fps))
         feats = None if mfcc is None else resample_frames(np.asarray(mfcc, np.float32), n_model)
-        audio = torch.from_numpy(audio_input(feats, n_model))[None]
+        audio = audio_input(feats, n_model)
+        warmup = min(n_model - 1, int(round(self.config.warmup_s * self.config.fps)))
+        audio = np.concatenate([audio[1:warmup + 1][::-1], audio])
         z = torch.randn(1, self.config.latent, generator=torch.Generator().manual_seed(int(seed)))
         with torch.no_grad():
-            pose = self.net.decode(audio, z)[0].numpy() * self.pose_std
+            pose = self.net.decode(torch.from_numpy(audio)[None], z)[0, warmup:].numpy() * self.pose_std
         pose = gaussian_filter1d(pose, self.config.smooth_sigma_frames, axis=0, mode="nearest")
+        pose = self._recentered(pose)
         pose = resample_frames(pose - pose[:1], n_out) if n_model != n_out else pose - pose[:1]
         return (pose * amplitude).astype(np.float32)
+
+    def _recentered(self, pose: np.ndarray) -> np.ndarray:
+        """Remove drift slower than a few seconds: long clips sway around a rest pose."""
+        sigma = self.config.recenter_sigma_s * self.config.fps
+        if len(pose) <= 2 * sigma:
+            return pose
+        return pose - gaussian_filter1d(pose, sigma, axis=0, mode="nearest")
 
 
 def _check_hash(path: Path) -> None:

@@ -80,7 +80,7 @@ class MeshWarpRenderer:
             index_buffer=self._index,
             index_element_size=4,
         )
-        self._cavity = MouthCavity(ctx, self.image_size, self.out_size)
+        self._cavity = MouthCavity(ctx, self.image_size, self.out_size, self.mesh.rest_rig)
         self._offscreen: moderngl.Framebuffer | None = None
 
     def _make_texture(self, portrait: np.ndarray) -> moderngl.Texture:
@@ -132,6 +132,9 @@ class MeshWarpRenderer:
         for obj in (self._vao, self._index, self._pos, self._uv, self._program, self._texture):
             obj.release()
         if self._offscreen is not None:
+            # moderngl rebinds the last used framebuffer after creating one; never leave it a dead one.
+            if self.ctx.fbo is self._offscreen:
+                self.ctx.detect_framebuffer(0).use()
             for attachment in self._offscreen.color_attachments:
                 attachment.release()
             self._offscreen.release()

@@ -51,8 +51,9 @@ void main() {
     vec3 c = mix(rim, back, sqrt(depth)) * (1.0 - 0.45 * side * side);
     float tongue = smoothstep(0.42, 0.15, d_low / gap) * smoothstep(0.85, 0.55, side);
     c = mix(c, vec3(0.70, 0.30, 0.33) * (1.0 - 0.3 * depth), 0.8 * tongue);
-    float upper_h = min(tooth_height * open_amount, 0.4 * gap);
-    float lower_h = min(0.6 * tooth_height * open_amount, 0.25 * gap);
+    float teeth_show = smoothstep(1.5, 4.0, gap * pixel_scale);  // no white specks in a slit
+    float upper_h = min(tooth_height * open_amount, 0.4 * gap) * teeth_show;
+    float lower_h = min(0.6 * tooth_height * open_amount, 0.25 * gap) * teeth_show;
     float seam = smoothstep(0.0, 0.06, abs(fract(across * 9.0) - 0.5));
     vec3 enamel = vec3(0.96, 0.94, 0.89) * (0.75 + 0.25 * seam) * (1.0 - 0.35 * side * side);
     if (d_up < upper_h && side < 0.8) {
@@ -94,8 +95,10 @@ def mouth_opening(rig: np.ndarray) -> float:
 class MouthCavity:
     """GL resources for drawing the cavity into the currently bound framebuffer."""
 
-    def __init__(self, ctx: moderngl.Context, image_size: tuple[int, int], out_size: tuple[int, int]):
+    def __init__(self, ctx: moderngl.Context, image_size: tuple[int, int], out_size: tuple[int, int], rest_rig: np.ndarray):
         self._ctx = ctx
+        # Drawn lips are rarely exactly closed; only a gap wider than the portrait's own opens the mouth.
+        self._rest_gap = float(cavity_vertices(rest_rig)[:, 5].max())
         self._program = ctx.program(vertex_shader=VERTEX_SHADER, fragment_shader=FRAGMENT_SHADER)
         self._program["image_size"].value = tuple(float(v) for v in image_size)
         self._program["pixel_scale"].value = out_size[1] / image_size[1]
@@ -105,7 +108,7 @@ class MouthCavity:
     def draw(self, rig: np.ndarray, mouth_open: float | None, flip_y: float) -> None:
         """Fill the inner-lip polygon of ``rig`` (98×2 pixels); nothing when the lips touch."""
         vertices = cavity_vertices(rig)
-        if vertices[:, 5].max() < 0.5:  # lips closed: no pixel would be covered
+        if vertices[:, 5].max() < self._rest_gap + 0.5:  # lips as closed as in the portrait
             return
         width = float(np.linalg.norm(rig[54] - rig[48]))
         amount = mouth_opening(rig) if mouth_open is None else float(np.clip(mouth_open, 0.0, 1.0))

@@ -43,9 +43,16 @@ from core.landmarks.face_landmarks import (
 _EYE_CONTOUR_DUPLICATES = (37, 38, 40, 41, 43, 44, 46, 47)
 # Points that move with the head but not with speech or expression.
 _STABLE = np.array([0, 1, 15, 16, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 39, 42, 45])
-# Inner lip pairs (upper, lower) facing each other, and the outer lip point each faces.
+# Inner lip pairs (upper, lower) facing each other.
 _INNER_PAIRS = ((61, 67), (62, 66), (63, 65))
-_INNER_TO_OUTER = {61: 50, 62: 51, 63: 52, 67: 58, 66: 57, 65: 56}
+# An open mouth in a frame where the outer corners 48 and 54 are (-1, 0) and (1, 0), y down:
+# the mesh is triangulated with the mouth in this shape, whatever the portrait's lips do.
+_MOUTH_TEMPLATE = np.array(
+    [[-1.0, 0.0], [-0.67, -0.33], [-0.33, -0.45], [0.0, -0.4], [0.33, -0.45], [0.67, -0.33], [1.0, 0.0]]
+    + [[0.67, 0.42], [0.33, 0.55], [0.0, 0.58], [-0.33, 0.55], [-0.67, 0.42]]
+    + [[-0.8, 0.0], [-0.45, -0.17], [0.0, -0.2], [0.45, -0.17], [0.8, 0.0]]
+    + [[0.45, 0.22], [0.0, 0.26], [-0.45, 0.22]]
+)
 _EYE_CORNERS = ((36, 39), (42, 45))
 
 
@@ -62,6 +69,8 @@ class MeshConfig:
     iris_ring_points: int = 12
     iris_ring_fractions: tuple[float, ...] = (0.55, 1.1)  # ring radii / iris radius
     brow_band: float = 0.3  # brow thickness kept rigid, as a share of the brow-to-lid distance
+    crease_height: float = 0.4  # lid crease points above the upper lid, same share
+    crease_follow: float = 0.4  # share of the upper lid's motion the crease follows
 
 
 @dataclass(frozen=True)
@@ -157,6 +166,14 @@ def _build_extras(face: FaceLandmarks, size: tuple[int, int], cfg: MeshConfig) -
             points = p[brow_idx] + np.stack([np.zeros_like(band), sign * band], -1)
             groups.append((points, 1.0, brow_idx, 1.0, False))
 
+    lid_base = RIG_UPPER_LIDS.start
+    for eye, brow_idx in ((0, np.arange(17, 22)), (1, np.arange(22, 27))):
+        lids = face.upper_lids[eye].astype(np.float64)
+        lift = cfg.crease_height * (lids[:, 1].min() - p[brow_idx, 1].mean())
+        # Skin above the lid: a blink folds it down instead of folding triangles at the corners.
+        crease = lids - np.array([0.0, lift])
+        groups.append((crease, 1.0, lid_base + eye * LID_POINTS + np.arange(LID_POINTS), cfg.crease_follow, False))
+
     jaw_idx = np.arange(JAW.start + 2, JAW.stop - 2)
     outward = p[jaw_idx] - centre
     outward /= np.linalg.norm(outward, axis=1, keepdims=True)
@@ -224,13 +241,16 @@ class WarpMesh:
     def __init__(self, rest_face: FaceLandmarks, image_size: tuple[int, int], config: MeshConfig = MeshConfig()):
         self.image_size = image_size
         self.config = config
-        self.rest_rig = rest_face.rig_points().astype(np.float64)
+        # Clamped so that the rest pose itself never counts as crossed lids or lips.
+        self.rest_rig = clamp_rig(rest_face.rig_points())
         self.rig_index = np.array([i for i in range(RIG_POINT_COUNT) if i not in _EYE_CONTOUR_DUPLICATES])
         self._iris_rings = [self._iris_ring(rest_face, eye) for eye in (0, 1)]
         self._extras = _build_extras(rest_face, image_size, config)
         self.rest = np.concatenate([self.rest_rig[self.rig_index], *self._iris_rings, self._extras.rest])
         self.triangles = self._triangulate()
-        self._rest_area = self.signed_areas(self.rest)
+        self._rest_sign = np.ones(len(self.triangles))
+        # Noisy landmarks can leave a triangle inverted at rest; it stays so, and only change counts.
+        self._rest_sign = np.where(self.signed_areas(self.rest) < -1e-6, -1.0, 1.0)
         self._extra_start = len(self.rig_index) + sum(len(r) for r in self._iris_rings)
         tri_extra = (self.triangles >= self._extra_start).any(1)
         self._checked = tri_extra  # only triangles the fold fix can change are checked
@@ -243,15 +263,17 @@ class WarpMesh:
         radii = np.array(self.config.iris_ring_fractions) * float(face.iris_radius[eye])
         ring = face.iris[eye] + (radii[:, None, None] * unit).reshape(-1, 2)
         params = _to_eye_params(ring, *_lid_polylines(self.rest_rig, eye))
-        keep = (params[:, 0] > 0.1) & (params[:, 0] < 0.9) & (params[:, 1] > 0.1) & (params[:, 1] < 0.9)
+        keep = (params[:, 0] > 0.08) & (params[:, 0] < 0.92) & (params[:, 1] > 0.04) & (params[:, 1] < 0.96)
         return ring[keep]
 
     def _triangulate(self) -> np.ndarray:
-        """Delaunay of the rest positions with the closed lips pulled apart (see module doc)."""
+        """Delaunay of the rest positions with the mouth replaced by an open template (see module doc)."""
         topo = self.rest.copy()
-        where = {int(r): i for i, r in enumerate(self.rig_index)}
-        for inner, outer in _INNER_TO_OUTER.items():
-            topo[where[inner]] += 0.4 * (self.rest_rig[outer] - self.rest_rig[inner])
+        where = np.searchsorted(self.rig_index, np.arange(48, 68))
+        left, right = self.rest_rig[48], self.rest_rig[54]
+        axis = (right - left) / 2
+        down = np.array([-axis[1], axis[0]])
+        topo[where] = (left + right) / 2 + _MOUTH_TEMPLATE[:, :1] * axis + _MOUTH_TEMPLATE[:, 1:] * down
         triangles = Delaunay(topo).simplices.astype(np.int32)
         a, b, c = (topo[triangles[:, k]] for k in range(3))
         area = (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0])
@@ -259,9 +281,10 @@ class WarpMesh:
         return triangles
 
     def signed_areas(self, positions: np.ndarray) -> np.ndarray:
-        """Twice the signed area of every triangle (positive = rest orientation)."""
+        """Twice the signed area of every triangle (positive = rest orientation, negative = folded)."""
         a, b, c = (positions[self.triangles[:, k]] for k in range(3))
-        return (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0])
+        area = (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0])
+        return area * self._rest_sign
 
     def positions(self, rig: np.ndarray) -> np.ndarray:
         """V×2 vertex positions (pixels) for one frame's rig points (98×2 pixels)."""
@@ -314,5 +337,5 @@ class WarpMesh:
             return ring
         gaze = (rig[RIG_IRIS][eye] - offset) @ np.linalg.inv(matrix).T - self.rest_rig[RIG_IRIS][eye]
         params = _to_eye_params(ring + gaze, *_lid_polylines(self.rest_rig, eye))
-        params = np.clip(params, [0.06, 0.05], [0.94, 0.95])
+        params = np.clip(params, [0.06, 0.02], [0.94, 0.98])
         return _from_eye_params(params, *_lid_polylines(rig, eye))

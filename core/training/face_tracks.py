@@ -75,7 +75,7 @@ def _pose_row(face: NormalizedFace) -> np.ndarray:
 
 
 def _read_frames(video_path: Path, every_n: int):
-    """Yield (frame index, RGB frame) of every ``every_n``-th frame; sets nothing else."""
+    """Yield (frame index, RGB frame) of every ``every_n``-th frame."""
     capture = cv2.VideoCapture(str(video_path))
     try:
         index = 0

@@ -30,8 +30,11 @@ MP_TO_IBUG68 = np.array([
     78, 82, 13, 312, 308, 317, 14, 87,
 ])
 # Clips whose speaker is held out from training (by person, not by clip).
-VALIDATION_SPEAKERS = ("yerfor__MimicTalk/German_20s", "OpenTalker__video-retalking/4",
+VALIDATION_SPEAKERS = ("yerfor__MimicTalk/German_20s", "grid_s2", "OpenTalker__video-retalking/4",
                        "bytedance__LatentSync/demo1_video")
+# Minimum Pearson r between mouth openness and audio energy (c0) for a clip to be
+# trusted as in sync — a crude stand-in for SPACE's SyncNet-confidence filter.
+MIN_SYNC_R = 0.05
 EMOTIONS = ("neutral", "happy", "sad", "angry", "surprised", "fear", "disgust", "contempt")
 
 
@@ -94,8 +97,19 @@ def build_clip(video: Path, cache_dir: Path) -> Clip | None:
     start, stop = _longest_run(keep)
     if stop - start < 30:
         return None
-    return Clip(video.stem, speaker_of(video), mfcc[start:stop],
-                track.points68[start:stop, :, :2].astype(np.float32), emotion_of(video))
+    points = track.points68[start:stop, :, :2].astype(np.float32)
+    if sync_score(mfcc[start:stop], points) < MIN_SYNC_R:
+        return None  # audio and lips disagree: dubbed, unsynced or badly tracked
+    return Clip(video.stem, speaker_of(video), mfcc[start:stop], points, emotion_of(video))
+
+
+def sync_score(mfcc: np.ndarray, points: np.ndarray) -> float:
+    """Pearson r of inner-lip gap / mouth width with MFCC c0 (loudness)."""
+    gap = np.linalg.norm(points[:, 66] - points[:, 62], axis=1)
+    openness = gap / np.maximum(np.linalg.norm(points[:, 54] - points[:, 48], axis=1), 1e-6)
+    if openness.std() < 1e-9 or mfcc[:, 0].std() < 1e-9:
+        return 0.0
+    return float(np.corrcoef(openness, mfcc[:, 0])[0, 1])
 
 
 def _longest_run(mask: np.ndarray) -> tuple[int, int]:

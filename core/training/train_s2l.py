@@ -21,6 +21,7 @@ import torch
 
 from core.audio.audio_io import Audio, load_audio
 from core.audio.features import FeatureStats, mfcc_per_frame
+from core.errors import SpaceStudioError
 from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks, s2l_loss
 from core.training import s2l_dataset as ds
 
@@ -40,7 +41,7 @@ class TrainConfig:
     window: int = 64
     batch: int = 32
     lr: float = 2e-3
-    input_noise: float = 0.01  # normalized units added to fed-back landmarks
+    input_noise: float = 0.03  # normalized units added to fed-back landmarks
     sampling_max: float = 0.5  # final probability of feeding a prediction back
     seed: int = 0
 
@@ -59,6 +60,8 @@ def prepare(config: TrainConfig) -> Split:
     """Load clips, split by speaker, augment train audio, fit feature stats."""
     clips = [c for v in ds.talking_videos(config.data)
              if (c := ds.build_clip(v, config.cache)) is not None]
+    if not clips:
+        raise SpaceStudioError(f"No usable talking videos under {config.data / 'talking'}")
     val = [c for c in clips if c.speaker in ds.VALIDATION_SPEAKERS]
     train = [c for c in clips if c.speaker not in ds.VALIDATION_SPEAKERS]
     rng = np.random.default_rng(config.seed)
@@ -186,9 +189,17 @@ def evaluate(model: Speech2Landmarks, split: Split) -> dict:
             "l1_still_face": float(np.abs(clip.points[:1] - clip.points).mean()),
             "r_model": _pearson(mouth_openness(pred), real),
             "r_energy": _pearson(_energy(clip.mfcc), real),
+            **_silence_openness(clip.mfcc, mouth_openness(pred), real),
         }
     mean = {k: float(np.mean([r[k] for r in rows.values()])) for k in next(iter(rows.values()))}
     return {"held_out": rows, "held_out_mean": mean}
+
+
+def _silence_openness(mfcc: np.ndarray, pred: np.ndarray, real: np.ndarray) -> dict:
+    """Mean openness in the quietest 10 % of frames (pauses), predicted vs real."""
+    quiet = _energy(mfcc) <= np.percentile(_energy(mfcc), 10)
+    return {"open_quiet_pred": float(pred[quiet].mean()), "open_quiet_real": float(real[quiet].mean()),
+            "open_all_pred": float(pred.mean()), "open_all_real": float(real.mean())}
 
 
 def _energy(mfcc: np.ndarray) -> np.ndarray:
@@ -213,7 +224,45 @@ def save(model: Speech2Landmarks, split: Split, config: TrainConfig, metrics: di
         {"metrics": metrics, "train": [c.name for c in split.train],
          "val": [c.name for c in split.val],
          "config": {k: str(v) for k, v in asdict(config).items()}}, indent=1))
+    (config.out / "MODEL_CARD.md").write_text(model_card(split, config, metrics, digest))
     return path
+
+
+def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) -> str:
+    """Markdown card: data, command, config, held-out metrics, checksum, emotion note."""
+    def clip_line(c: ds.Clip) -> str:
+        return f"- {c.speaker} `{c.name}` {len(c.mfcc)} frames, emotion {ds.EMOTIONS[int(c.emotion.argmax())]}"
+
+    rows = [f"| {n} | {r['frames']} | {r['l1']:.4f} | {r['l1_still_face']:.4f} | {r['r_model']:.3f} "
+            f"| {r['r_energy']:.3f} | {r['open_quiet_pred']:.3f} / {r['open_quiet_real']:.3f} |"
+            for n, r in metrics["held_out"].items()]
+    m = metrics["held_out_mean"]
+    labelled = sorted({ds.EMOTIONS[int(c.emotion.argmax())] for c in split.train})
+    return "\n".join([
+        "# S2L small (Speech2Landmarks)", "",
+        f"s2l_small.pt sha256: {digest}", "",
+        "Command: `python -m core.training.train_s2l --data ../shared/data --out weights/s2l/ "
+        f"--minutes {config.minutes:g}` (CPU, 1 thread, {metrics['steps']} steps).", "",
+        f"Model config: `{config.model.to_dict()}`", "",
+        f"Training: window {config.window}, batch {config.batch}, lr {config.lr} cosine, noisy teacher "
+        f"forcing ({config.input_noise}) + scheduled sampling up to {config.sampling_max}; audio "
+        "augmentation: pitch ±2.5 semitones, two EQ curves, 20 dB noise, random loudness/tilt.", "",
+        "## Training clips (faces from core.training.face_tracks, 30 fps)", *map(clip_line, split.train), "",
+        "## Held-out speakers (never trained on)", *map(clip_line, split.val), "",
+        "Mouth openness = inner-lip gap (62-66) / mouth width (48-54); r = Pearson r with the real track;",
+        "the model starts from the clip's first real frame and feeds back its own output.", "",
+        "| clip | frames | L1 | L1 still face | r model | r energy (c0) | quiet-frame openness pred / real |",
+        "|---|---|---|---|---|---|---|", *rows,
+        f"| **mean** | | {m['l1']:.4f} | {m['l1_still_face']:.4f} | {m['r_model']:.3f} | "
+        f"{m['r_energy']:.3f} | {m['open_quiet_pred']:.3f} / {m['open_quiet_real']:.3f} |", "",
+        "Still-face baseline r is 0 by definition (a constant has no correlation).", "",
+        "## Emotion (FiLM)",
+        f"Emotion labels present in training data: {labelled}. Only one short MEAD clip (M030, sad) has an "
+        "emotion label and audio; every other clip is assumed neutral. The FiLM layers therefore learned "
+        "essentially nothing usable about emotion: treat emotion conditioning as untrained (identity at "
+        "init for labels never seen). Emotional expression should come from core.motion.emotion_expression.",
+        "",
+    ])
 
 
 def main(argv: Sequence[str] | None = None) -> int:

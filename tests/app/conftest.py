@@ -32,8 +32,9 @@ def xvfb_display() -> Iterator[str]:
 
     _gl_format()
     yield display
-    proc.terminate()
-    proc.wait(5)
+    import atexit
+
+    atexit.register(proc.terminate)  # after Qt lets go of the display, not before
 
 
 @pytest.fixture

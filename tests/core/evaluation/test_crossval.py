@@ -21,3 +21,15 @@ def test_unknown_clips_are_their_own_person(tmp_path):
     assert speaker_of(tmp_path / "me" / "take1.mp4") != speaker_of(tmp_path / "me" / "take2.mp4")
     with pytest.raises(ValueError, match="number of people"):
         speaker_folds(3, [tmp_path / "a.mp4", tmp_path / "b.mp4"])
+
+
+def test_evaluation_skips_people_the_model_was_trained_on(tmp_path):
+    from core.errors import SpaceStudioError
+    from core.evaluation.evaluate import run_evaluation
+
+    clip = tmp_path / "rizkiarm__LipNet" / "pwij3p.mpg"
+    clip.parent.mkdir()
+    clip.write_bytes(b"")
+    # Trained on the other clip of the same person: nothing is left to score.
+    with pytest.raises(SpaceStudioError, match="training set"):
+        run_evaluation([clip], trained_on=["rizkiarm__LipNet/id2_vcd_swwp2s.mpg"])

@@ -32,10 +32,13 @@ def test_report_with_baselines_and_an_extra_predictor(tmp_path):
         return face_with_openness(np.full(inputs.n_frames, 0.2))[..., :2]
 
     report = tmp_path / "out" / "report.md"
+    steps = []
     result = run_evaluation([wav], report_path=report, extra_predictors={"always open": always_open},
-                            track_loader=loader)
+                            track_loader=loader, progress=lambda *step: steps.append(step))
+    assert steps[-1] == ("Evaluating clips", 1, 1)
 
     assert result.methods == ["still", "energy jaw", "always open"]
+    assert "| always open | — | — |" in result.table()
     energy = result.metric_means("energy jaw")
     assert energy["r0"] > 0.7, "loudness-driven jaw should follow a loudness-driven mouth"
     assert energy["closed_in_silence"] > 0.9

@@ -90,3 +90,11 @@ def test_unreadable_files(tmp_path):
         load_landmarks(_write(tmp_path, "{not json"))
     with pytest.raises(LandmarkFileError, match="Cannot read landmark file 'nope.json'"):
         load_landmarks(tmp_path / "nope.json")
+
+
+def test_scale_face_moves_everything(drawn):
+    from core.landmarks.landmark_json import scale_face
+
+    half = scale_face(drawn, 0.5, (128, 128))
+    assert np.allclose(half.rig_points(), drawn.rig_points() * 0.5)
+    assert half.pose.scale == pytest.approx(drawn.pose.scale * 0.5) and half.image_size == (128, 128)

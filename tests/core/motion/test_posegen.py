@@ -8,6 +8,8 @@ import numpy as np
 import pytest
 import torch
 
+from core.audio.audio_io import Audio
+from core.audio.features import mfcc_per_frame
 from core.errors import ModelWeightsError
 from core.motion.posegen import DEFAULT_PATH, PoseGenConfig, PoseGenerator, PoseGenNet
 
@@ -22,11 +24,14 @@ def generator() -> PoseGenerator:
 
 @pytest.fixture(scope="module")
 def speech_mfcc() -> np.ndarray:
-    """MFCC-like features of 8 s of syllable-rate modulated 'speech'."""
-    rng = np.random.default_rng(1)
-    t = np.arange(int(8 * FPS)) / FPS
-    envelope = (np.sin(2 * np.pi * 4 * t) > -0.2).astype(np.float32)
-    return (rng.normal(size=(len(t), 40)) * envelope[:, None] + 5 * envelope[:, None]).astype(np.float32)
+    """MFCCs of 8 s of synthesised voiced 'speech': gliding f0, harmonics, syllable envelope, pauses."""
+    sr = 16000
+    t = np.arange(8 * sr) / sr
+    phase = 2 * np.pi * np.cumsum(120 + 20 * np.sin(2 * np.pi * 0.5 * t)) / sr
+    voice = sum(np.sin(k * phase) / k for k in range(1, 20))
+    envelope = np.sqrt(np.clip(np.sin(2 * np.pi * 3.5 * t), 0, None)) * (np.sin(2 * np.pi * 0.3 * t) > -0.7)
+    noise = 0.01 * np.random.default_rng(0).normal(size=len(t))
+    return mfcc_per_frame(Audio((0.3 * voice * envelope + noise).astype(np.float32), sr), FPS)
 
 
 def test_deterministic_per_seed(generator: PoseGenerator, speech_mfcc: np.ndarray) -> None:
@@ -48,9 +53,10 @@ def test_natural_amplitude_and_smoothness(generator: PoseGenerator, speech_mfcc:
     angle_std = poses[:, :, :3].std(axis=1).mean(axis=0)
     # Talking heads sway by a few degrees: neither frozen nor spinning.
     assert np.all(angle_std > 0.3) and np.all(angle_std < 15.0), angle_std
-    # Frame-to-frame acceleration far below the motion itself: no jitter.
+    # Frame-to-frame acceleration far below the motion itself and within what
+    # tracked real heads show (≈0.14 deg/frame² at 25 fps): no jitter.
     jerk = np.abs(np.diff(poses[:, :, :3], 2, axis=1)).mean()
-    assert jerk < 0.1 * angle_std.mean(), (jerk, angle_std)
+    assert jerk < 0.1 * angle_std.mean() and jerk < 0.3, (jerk, angle_std)
 
 
 def test_amplitude_and_frame_rate(generator: PoseGenerator, speech_mfcc: np.ndarray) -> None:

@@ -1,0 +1,60 @@
+"""Write a generated ``Animation`` as mp4, a PNG sequence, or the motion JSON."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from core.errors import OutputError
+from core.export.motion_json import MotionData, write_motion_json
+from core.motion.motion_frames import MotionFrames
+from core.pipeline import Animation, output_size, rendered_frames
+from core.progress import Progress
+
+FORMATS = ("mp4", "png", "json")
+
+
+def motion_data(motion: MotionFrames) -> MotionData:
+    """The motion JSON's content (image pixels), with mouth openness as an extra."""
+    return MotionData(
+        fps=motion.fps,
+        landmarks68=motion.landmarks68,
+        iris=motion.iris,
+        pose=motion.pose,
+        extra={"mouth_open": motion.mouth_open.round(4).tolist()},
+    )
+
+
+def export_animation(
+    animation: Animation, out: Path, fmt: str, size: int | None, progress: Progress | None = None
+) -> Path:
+    """Render (unless JSON) and write atomically; Cancelled leaves nothing at ``out``."""
+    if fmt not in FORMATS:
+        raise OutputError(f"Unknown output format '{fmt}'; use one of {', '.join(FORMATS)}.")
+    progress = progress or Progress()
+    _check_parent(out)
+    if fmt == "json":
+        return write_motion_json(out, motion_data(animation.motion))
+    width_height = output_size(animation.setup, size)
+    frames = rendered_frames(animation.setup, animation.motion, width_height)
+    total = len(animation.motion)
+
+    def report(done: int, _total: int) -> None:
+        progress.step("Rendering frames", done, total)
+
+    if fmt == "png":
+        from core.export.png_sequence import export_png_sequence
+
+        return export_png_sequence(out, frames, total, progress=report, cancel=lambda: progress.cancelled)
+    from core.export.video_export import export_video
+
+    return export_video(
+        out, frames, width_height, animation.motion.fps, animation.audio_path, total,
+        progress=report, cancel=lambda: progress.cancelled,
+    )
+
+
+def _check_parent(out: Path) -> None:
+    """Fail before any work when the output folder is missing; atomic writers catch the rest."""
+    parent = out.resolve().parent
+    if not parent.is_dir():
+        raise OutputError(f"Output folder '{parent}' does not exist.")

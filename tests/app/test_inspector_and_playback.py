@@ -1,0 +1,83 @@
+"""Inspector edits and blink regeneration as undoable commands; wall-clock playback and its shortcuts."""
+
+from __future__ import annotations
+
+from app.inspector import Inspector
+from app.playback import Playback
+from app.studio_session import StudioSession
+from app.timeline_items import add_command, items
+
+
+def _session_with_keys() -> StudioSession:
+    session = StudioSession()
+    for lane, t, v in (("blinks", 1.0, 1.0), ("emotion.happy", 0.8, 0.5)):
+        command, item = add_command(session.project.tracks, lane, t, v)
+        session.push(command)
+    return session
+
+
+def test_inspector_sets_value_and_easing(qtbot) -> None:  # noqa: ANN001
+    session = _session_with_keys()
+    inspector = Inspector(session)
+    qtbot.addWidget(inspector)
+    session.select(items(session.project.tracks, "emotion.happy"))
+    assert inspector.title.text() == "emotion.happy" and inspector.value.value() == 0.5
+    inspector.value.setValue(0.9)
+    inspector.value.editingFinished.emit()
+    assert items(session.project.tracks, "emotion.happy")[0].value == 0.9
+    assert session.undo_stack.undo_label == "Set Emotion Key"
+    inspector.easing.setCurrentText("step")
+    inspector.easing.activated.emit(inspector.easing.currentIndex())
+    assert items(session.project.tracks, "emotion.happy")[0].obj.easing == "step"
+    session.undo()
+    session.undo()
+    assert items(session.project.tracks, "emotion.happy")[0].value == 0.5
+
+
+def test_blink_duration_and_regenerate_keeps_hand_placed(qtbot) -> None:  # noqa: ANN001
+    session = _session_with_keys()
+    session.project.duration = 20.0
+    inspector = Inspector(session)
+    qtbot.addWidget(inspector)
+    session.select(items(session.project.tracks, "blinks"))
+    inspector.duration.setValue(0.3)
+    inspector.duration.editingFinished.emit()
+    assert items(session.project.tracks, "blinks")[0].duration == 0.3
+    inspector.rate.setValue(30.0)
+    inspector.regenerate()
+    blinks = items(session.project.tracks, "blinks")
+    assert len(blinks) > 3 and any(b.time == 1.0 and not b.generated for b in blinks)
+    assert session.undo_stack.undo_label == "Regenerate Blinks"
+    session.undo()
+    assert len(items(session.project.tracks, "blinks")) == 1
+
+
+def test_playback_follows_wall_clock_and_loops(qtbot) -> None:  # noqa: ANN001
+    session = StudioSession()
+    playback = Playback(session)
+    playback.play()
+    qtbot.wait(400)
+    playback.pause()
+    assert 6 <= session.frame <= 14  # 25 fps × 0.4 s, frames dropped rather than drifting
+    session.set_frame(0)
+    playback.loop_range = (0, 5)
+    playback.play()
+    qtbot.wait(500)
+    assert playback.playing and 0 <= session.frame <= 5
+    playback.pause()
+
+
+def test_pose_mode_and_gaze_link_are_undoable(qtbot) -> None:  # noqa: ANN001
+    session = StudioSession()
+    inspector = Inspector(session)
+    qtbot.addWidget(inspector)
+    inspector.pose_mode.setCurrentText("override")
+    inspector.pose_mode.activated.emit(1)
+    assert session.project.tracks.pose.mode == "override"
+    inspector.linked.click()
+    assert not session.project.tracks.gaze.linked
+    assert session.undo_stack.undo_label == "Unlink Eyes"
+    session.undo()
+    session.undo()
+    assert session.project.tracks.pose.mode == "add" and session.project.tracks.gaze.linked
+    assert inspector.linked.isChecked()

@@ -1,0 +1,87 @@
+"""Shipped S2L weights: load checks, determinism, silence closed, speech opens the mouth."""
+
+from __future__ import annotations
+
+import shutil
+import time
+
+import numpy as np
+import pytest
+import torch
+
+from core.audio.audio_io import Audio, load_audio
+from core.audio.features import log_energy_per_frame, mfcc_per_frame
+from core.errors import ModelWeightsError
+from core.landmarks.face_template import load_template
+from core.motion.s2l_inference import DEFAULT_WEIGHTS, SpeechToLandmarks, mouth_openness
+from tests.core.audio.speech_fixture import espeak_wav
+
+torch.set_num_threads(1)
+
+needs_weights = pytest.mark.skipif(not DEFAULT_WEIGHTS.is_file(), reason="weights/s2l/s2l_small.pt not shipped")
+
+
+@pytest.fixture(scope="module")
+def model():
+    return SpeechToLandmarks.load()
+
+
+@pytest.fixture(scope="module")
+def closed_face0() -> np.ndarray:
+    """The template face with its lips closed (lower inner lip on the upper one)."""
+    face = np.asarray(load_template()["points3d"], np.float32).copy()
+    face[[67, 66, 65], 1] = face[[61, 62, 63], 1]
+    return face
+
+
+@pytest.fixture(scope="module")
+def speech_with_pauses(tmp_path_factory) -> Audio:
+    """1 s silence, espeak-ng speech, 1 s silence."""
+    speech = load_audio(espeak_wav(tmp_path_factory.mktemp("s2l") / "s.wav",
+                                   "Open your mouth wide and say papa, mama, and banana."))
+    pause = np.zeros(16000, np.float32)
+    return Audio(np.concatenate([pause, speech.samples, pause]))
+
+
+def test_missing_weights_raise(tmp_path):
+    with pytest.raises(ModelWeightsError, match="not found"):
+        SpeechToLandmarks.load(tmp_path / "absent.pt")
+
+
+@needs_weights
+def test_tampered_weights_raise(tmp_path):
+    copy = tmp_path / "s2l_small.pt"
+    shutil.copy(DEFAULT_WEIGHTS, copy)
+    (tmp_path / "s2l_small.pt.sha256").write_text("0" * 64 + "  s2l_small.pt\n")
+    with pytest.raises(ModelWeightsError, match="Checksum mismatch"):
+        SpeechToLandmarks.load(copy)
+
+
+@needs_weights
+def test_shapes_and_determinism(model, closed_face0, speech_with_pauses):
+    mfcc = mfcc_per_frame(speech_with_pauses, 30.0)
+    a = model.predict(mfcc, closed_face0)
+    b = model.predict(mfcc, closed_face0)
+    assert a.shape == (len(mfcc), 68, 2) and a.dtype == np.float32
+    np.testing.assert_array_equal(a, b)
+
+
+@needs_weights
+def test_silence_keeps_mouth_closed_and_speech_opens_it(model, closed_face0, speech_with_pauses):
+    mfcc = mfcc_per_frame(speech_with_pauses, 30.0)
+    energy = log_energy_per_frame(speech_with_pauses, 30.0)
+    openness = mouth_openness(model.predict(mfcc, closed_face0))
+    silent = openness[5:25]  # inside the leading second of silence
+    voiced = openness[energy > np.percentile(energy, 60)]
+    assert silent.max() < 0.08, "mouth drifts open in silence"
+    assert voiced.mean() > silent.mean() + 0.04, "speech does not open the mouth"
+    assert openness.std() > 0.02
+
+
+@needs_weights
+def test_faster_than_200x_real_time(model, closed_face0):
+    mfcc = np.random.default_rng(0).normal(0, 10, (300, 40)).astype(np.float32)  # 10 s at 30 fps
+    model.predict(mfcc, closed_face0)
+    start = time.process_time()  # CPU time: the shared test machine's load is not ours
+    model.predict(mfcc, closed_face0)
+    assert time.process_time() - start < 0.05 * 2  # 2× slack for a busy CI core

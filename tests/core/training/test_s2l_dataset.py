@@ -1,0 +1,48 @@
+"""S2L training data: speaker split, emotion labels, resampling, real clip when data exists."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.training import s2l_dataset as ds
+
+DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+
+
+def test_speakers_are_people_not_clips():
+    grid = [Path("talking/rizkiarm__LipNet/bbaf2n.mpg"), Path("talking/rizkiarm__LipNet/lwbsza.mpg")]
+    assert ds.speaker_of(grid[0]) == ds.speaker_of(grid[1])
+    assert ds.speaker_of(Path("talking/jixinya__EAMM/crop_M030_sad_3_001.mp4")) == "mead_M030"
+    assert ds.speaker_of(Path("talking/yerfor__MimicTalk/German_20s.mp4")) in ds.VALIDATION_SPEAKERS
+
+
+def test_emotion_from_name():
+    sad = ds.emotion_of(Path("crop_M030_sad_3_001.mp4"))
+    assert ds.EMOTIONS[int(sad.argmax())] == "sad" and sad.sum() == 1
+    assert ds.EMOTIONS[int(ds.emotion_of(Path("W009_front_disgusted_level3.mp4")).argmax())] == "disgust"
+    assert ds.EMOTIONS[int(ds.emotion_of(Path("uncrop_Obama.mp4")).argmax())] == "neutral"
+
+
+def test_resample_25_to_30_fps_keeps_duration_and_motion():
+    t = np.arange(50, dtype=np.float32) / 25.0  # 2 s at 25 fps
+    points = np.zeros((50, 68, 3), np.float32)
+    points[:, 66, 1] = t
+    track = ds._resample(points, np.ones(50, bool), np.zeros((50, 3), np.float32), 25.0)
+    assert len(track.points68) == 60
+    centre = (np.arange(60) + 0.5) / 30.0 - 0.5 / 25.0
+    np.testing.assert_allclose(track.points68[5:-5, 66, 1], centre[5:-5], atol=1e-5)
+
+
+def test_longest_run():
+    assert ds._longest_run(np.array([1, 0, 1, 1, 1, 0, 1, 1], bool)) == (2, 5)
+
+
+@pytest.mark.skipif(not (DATA / "talking").is_dir(), reason="../shared/data absent")
+def test_real_clip_is_aligned_and_normalized(tmp_path):
+    clip = ds.build_clip(DATA / "talking/rizkiarm__LipNet/bbaf2n.mpg", tmp_path)
+    assert clip is not None and len(clip.mfcc) == len(clip.points) >= 80
+    jaw = np.linalg.norm(clip.points[:, 16] - clip.points[:, 0], axis=1)
+    np.testing.assert_allclose(jaw, 2.0, atol=0.1)  # jaw ends 2 apart

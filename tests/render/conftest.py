@@ -1,0 +1,31 @@
+"""GL fixtures: one headless EGL context for the session, checked for errors after every test."""
+
+from __future__ import annotations
+
+import moderngl
+import numpy as np
+import pytest
+
+from core.landmarks.face_landmarks import FaceLandmarks
+from core.render.gl_context import create_headless_context
+from tests.drawn_face import draw_portrait
+
+
+@pytest.fixture(scope="session")
+def gl_session() -> moderngl.Context:
+    ctx = create_headless_context()
+    yield ctx
+    ctx.release()
+
+
+@pytest.fixture
+def ctx(gl_session: moderngl.Context) -> moderngl.Context:
+    _ = gl_session.error  # reading the flag clears anything a previous test left
+    yield gl_session
+    assert gl_session.error == "GL_NO_ERROR"
+
+
+@pytest.fixture(scope="session")
+def drawn() -> tuple[np.ndarray, FaceLandmarks]:
+    """A 256×256 opaque drawn portrait and its exact landmarks."""
+    return draw_portrait(256)

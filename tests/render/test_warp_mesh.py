@@ -1,0 +1,52 @@
+"""Mesh topology and vertex motion, without GL."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from core.render.warp_mesh import WarpMesh, similarity_fit
+from tests.render.test_delaunay_warp import close_eyes, open_jaw
+
+
+def _edges(triangles: np.ndarray) -> set[tuple[int, int]]:
+    pairs = np.concatenate([triangles[:, [0, 1]], triangles[:, [1, 2]], triangles[:, [2, 0]]])
+    return {tuple(sorted(map(int, p))) for p in pairs}
+
+
+def test_inner_lip_outline_is_made_of_mesh_edges(drawn):
+    _, face = drawn
+    mesh = WarpMesh(face, (256, 256))
+    where = {int(r): i for i, r in enumerate(mesh.rig_index)}
+    outline = [60, 61, 62, 63, 64, 65, 66, 67, 60]
+    edges = _edges(mesh.triangles)
+    for a, b in zip(outline, outline[1:]):
+        assert tuple(sorted((where[a], where[b]))) in edges
+
+
+def test_no_triangle_folds_at_rest_or_open_jaw(drawn):
+    _, face = drawn
+    mesh = WarpMesh(face, (256, 256))
+    for rig in (face.rig_points(), open_jaw(face.rig_points(), 25)):
+        assert (mesh.signed_areas(mesh.positions(rig)) >= -1e-3).all()
+
+
+def test_closed_eyes_leave_only_subpixel_slivers(drawn):
+    _, face = drawn
+    mesh = WarpMesh(face, (256, 256))
+    # Points collapsed onto the curved lid line can only make slivers under a pixel in area.
+    assert (mesh.signed_areas(mesh.positions(close_eyes(face.rig_points()))) > -2.0).all()
+
+
+def test_rest_rig_gives_rest_positions(drawn):
+    _, face = drawn
+    mesh = WarpMesh(face, (256, 256))
+    assert np.abs(mesh.positions(face.rig_points()) - mesh.rest).max() < 1e-3
+
+
+def test_similarity_fit_recovers_a_rotation():
+    rng = np.random.default_rng(0)
+    src = rng.normal(size=(10, 2))
+    angle = 0.3
+    matrix = 1.5 * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    fit, offset = similarity_fit(src, src @ matrix.T + [3.0, -2.0])
+    assert np.allclose(fit, matrix) and np.allclose(offset, [3.0, -2.0])

@@ -49,6 +49,13 @@ class PreviewCanvas(QOpenGLWidget):
         self._vao = self.ctx.vertex_array(self._program, [(self._vbo, "2f 2f", "pos", "uv")])
 
     def _media_changed(self) -> None:
+        """New portrait or rest face: drop the renderer (and its GL objects)."""
+        if self.ctx is not None and self._renderer is not None:
+            self.makeCurrent()
+            for obj in (self._renderer, self._texture):
+                if hasattr(obj, "release"):
+                    obj.release()
+            self.doneCurrent()
         self._renderer, self._texture = None, None
         self.update()
 

@@ -97,12 +97,10 @@ def _key_emotion_span(tracks: Tracks, span: EmotionSpan, duration: float) -> Non
 
 def emotion_displacements() -> dict[str, np.ndarray] | None:
     """The learned per-emotion expression offsets (68×2 normalized each), if shipped."""
-    from core.emotion_spec import emotion_index
-    from core.motion.emotion_expression import EMOTIONS as LEARNED_ORDER
     from core.motion.emotion_expression import EmotionExpressions
 
     expressions = EmotionExpressions.load()
-    return {EMOTIONS[emotion_index(name)]: expressions.points68[i] for i, name in enumerate(LEARNED_ORDER)}
+    return {name: expressions.points68[i] for i, name in enumerate(EMOTIONS)}
 
 
 def compose_motion(

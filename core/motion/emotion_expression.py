@@ -18,8 +18,10 @@ import numpy as np
 from core.errors import ModelWeightsError
 from core.landmarks.face_landmarks import LID_POINTS, RIG_68, RIG_LOWER_LIDS, RIG_POINT_COUNT, RIG_UPPER_LIDS
 
-# Order of the emotion axis everywhere (emotion tracks, S2L's emotion vector).
-EMOTIONS = ("angry", "contempt", "disgusted", "fear", "happy", "neutral", "sad", "surprised")
+from core.animation.tracks import EMOTIONS  # the one emotion order of tracks, S2L and this file
+
+# Names older files or MEAD's file names use for the same emotions.
+EMOTION_ALIASES = {"disgusted": "disgust", "surprise": "surprised", "fearful": "fear"}
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "weights" / "emotion" / "emotion_displacements.json"
 
 
@@ -46,11 +48,13 @@ class EmotionExpressions:
     @classmethod
     def from_dict(cls, data: dict, name: str = "emotion data") -> EmotionExpressions:
         """Build from the JSON layout written by train_emotion (checked)."""
-        if tuple(data.get("emotions", ())) != EMOTIONS:
+        stored = [EMOTION_ALIASES.get(e, e) for e in data.get("emotions", ())]
+        if sorted(stored) != sorted(EMOTIONS):
             raise ModelWeightsError(f"{name}: emotions must be {', '.join(EMOTIONS)}")
+        order = [stored.index(e) for e in EMOTIONS]
         try:
-            arrays = {key: np.asarray(data[key], np.float32) for key in ("points68", "upper_lids", "lower_lids")}
-        except (KeyError, ValueError) as err:
+            arrays = {key: np.asarray(data[key], np.float32)[order] for key in ("points68", "upper_lids", "lower_lids")}
+        except (KeyError, ValueError, IndexError) as err:
             raise ModelWeightsError(f"{name}: missing or malformed displacement arrays ({err})") from err
         n = len(EMOTIONS)
         expected = {"points68": (n, 68, 2), "upper_lids": (n, 2, LID_POINTS, 2), "lower_lids": (n, 2, LID_POINTS, 2)}

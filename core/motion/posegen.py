@@ -4,7 +4,8 @@ Encoder: 2-layer bidirectional LSTM over (audio feature, pose) → mean-pooled �
 mu, logvar of a latent z. Decoder: 2-layer LSTM over (audio feature, z) →
 per-frame pose. At inference z ~ N(0, I) from a seed, so one clip has many
 valid head motions. Poses are deltas from the first frame: yaw, pitch, roll in
-degrees, tx, ty, tz in face-scale units (half the ear-to-ear distance).
+degrees, tx, ty in face-scale units (half the ear-to-ear distance), tz in the
+normalized units of the engine's weak perspective (see pose_from_video).
 
 Audio features are the 40 MFCCs of core.audio.features, standardized per clip,
 plus an "audio present" flag (1 for speech, 0 for silent training clips).

@@ -12,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +23,7 @@ from core.errors import ModelWeightsError
 MOUTH_WIDTH = (48, 54)
 INNER_LIP_GAP = (62, 66)
 N_EMOTIONS = 8
+FEATURE_CLIP = 3.0  # standardised MFCCs beyond ±3 σ are out of the training range
 DEFAULT_WEIGHTS = Path(__file__).resolve().parents[2] / "weights" / "s2l" / "s2l_small.pt"
 
 
@@ -95,8 +97,13 @@ class SpeechToLandmarks:
         return cls(model, FeatureStats.from_dict(ckpt["feature_stats"]))
 
     def predict(self, mfcc: np.ndarray, face0: np.ndarray,
-                emotion: np.ndarray | None = None) -> np.ndarray:
-        """mfcc T×40 (from mfcc_per_frame), face0 normalized 68×2|3 → T×68×2."""
+                emotion: np.ndarray | None = None, warmup_frames: int = 0) -> np.ndarray:
+        """mfcc T×40 (from mfcc_per_frame), face0 normalized 68×2|3 → T×68×2.
+
+        ``warmup_frames`` of digital silence run first and are dropped: it hides the
+        learned initial state's opening transient (~1 s) for clips that start in
+        silence, but lowered lip-sync on held-out clips, so it is off by default.
+        """
         mfcc = np.asarray(mfcc, np.float32)
         if mfcc.ndim != 2 or mfcc.shape[1] != 40:
             raise ValueError(f"mfcc must be T×40, got {mfcc.shape}")
@@ -104,8 +111,10 @@ class SpeechToLandmarks:
             return np.zeros((0, 68, 2), np.float32)
         f0 = np.asarray(face0, np.float32)[:, :2]
         emotion = _emotion_track(emotion, len(mfcc))
+        mfcc = np.concatenate([np.repeat(_silence_mfcc()[None], warmup_frames, 0), mfcc])
+        emotion = np.concatenate([np.repeat(emotion[:1], warmup_frames, 0), emotion])
         audio_gates, film = self._precompute(mfcc, f0, emotion)
-        return _run_loop(self._step, audio_gates, film, f0)
+        return _run_loop(self._step, audio_gates, film, f0)[warmup_frames:]
 
     def _precompute(self, mfcc, f0, emotion):
         """Audio codes → their share of the first LSTM layer's gates; face FiLM."""
@@ -114,13 +123,25 @@ class SpeechToLandmarks:
         m = self.model
         with torch.inference_mode():
             em = torch.from_numpy(emotion)[None]
-            audio = m.encode_audio(torch.from_numpy(self.stats.apply(mfcc))[None], em)
+            # Digital silence (exact zeros) gives MFCCs far below any recording's noise
+            # floor; clipping to the training range makes it look like quiet room tone.
+            feats = np.clip(self.stats.apply(mfcc), -FEATURE_CLIP, FEATURE_CLIP)
+            audio = m.encode_audio(torch.from_numpy(feats)[None], em)
             h0, c0 = m.initial_state(torch.from_numpy(f0)[None], audio[:, 0])
             w_audio = m.lstm.weight_ih_l0[:, : audio.shape[-1]]
             gates = audio[0] @ w_audio.T + m.lstm.bias_ih_l0 + m.lstm.bias_hh_l0
             gamma, beta = m.film_face.params(em[0])
         state = (h0[:, 0].numpy().copy(), c0[:, 0].numpy().copy())
         return gates.numpy(), (gamma.numpy(), beta.numpy(), state)
+
+
+@lru_cache(maxsize=1)
+def _silence_mfcc() -> np.ndarray:
+    """The MFCC vector of digital silence (one frame)."""
+    from core.audio.audio_io import Audio
+    from core.audio.features import mfcc_per_frame
+
+    return mfcc_per_frame(Audio(np.zeros(16000, np.float32)), 30.0)[5]
 
 
 def _emotion_track(emotion: np.ndarray | None, frames: int) -> np.ndarray:

@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from core.landmarks.face_landmarks import BROWS, JAW
-from core.motion.emotion_expression import EMOTIONS, EmotionExpressions
+from core.motion.emotion_expression import EMOTION_ALIASES, EMOTIONS, EmotionExpressions
 from core.motion.pose_from_video import load_track
 
 CLIP_PATTERN = re.compile(r"(?P<speaker>[MW]\d{3})_front_(?P<emotion>[a-z]+)_level(?P<level>\d)_\d+\.mp4$")
@@ -53,8 +53,9 @@ def find_mead_clips(data_dir: Path) -> dict[str, dict[str, Path]]:
     clips: dict[str, dict[str, Path]] = defaultdict(dict)
     for path in sorted((data_dir / MEAD_DIR).glob("*.mp4")):
         match = CLIP_PATTERN.search(path.name)
-        if match and match["emotion"] in EMOTIONS:
-            clips[match["speaker"]][match["emotion"]] = path
+        emotion = EMOTION_ALIASES.get(match["emotion"], match["emotion"]) if match else ""
+        if emotion in EMOTIONS:
+            clips[match["speaker"]][emotion] = path
     return {s: e for s, e in clips.items() if "neutral" in e}
 
 

@@ -220,10 +220,11 @@ def write_model_card(config: PoseGenTrainConfig, metrics: dict, digest: str) -> 
 
 Conditional VAE (SPACE / Greenwood et al.): encoder 2-layer bidirectional LSTM over
 (standardized MFCC + audio flag, pose) → mu, logvar; decoder 2-layer LSTM over (audio, z)
-→ yaw, pitch, roll (deg), tx, ty, tz (face-scale units), relative to the first frame.
+→ yaw, pitch, roll (deg), tx, ty (face-scale units), tz (weak perspective), relative to
+the first frame.
 
 Data: every video in `talking/` (speech MFCCs) and `faces_silent/` (audio flag off) of
-the shared data, tracked with MediaPipe face mesh; windows of {config.window_s} s every
+the shared data, tracked by `core.training.face_tracks` (MediaPipe face mesh); windows of {config.window_s} s every
 {config.stride_s} s, mirrored copies added, windows turning > {MAX_ANGLE}° dropped.
 
 Command: `python -m core.training.train_posegen --data ../shared/data --out weights/posegen/`
@@ -235,7 +236,15 @@ Training: steps {config.steps}, batch {config.batch}, Adam lr {config.lr} cosine
 
 Weights: `posegen_small.pt` sha256 `{digest}`
 
-Metrics (training windows; generated = prior samples, one seed per window, same audio):
+Inference: z ~ N(0, I) from the seed; 1 s of mirrored audio warms the LSTM up; Gaussian
+smoothing σ = {config.model.smooth_sigma_frames} frame; drift slower than {config.model.recenter_sigma_s} s removed
+on clips longer than twice that. Output amplitude is calibrated per dimension so the
+mean within-window std of prior samples matches the real one (`calibration_ratio`,
+clipped to [0.5, 3]; 3 = the model alone moves ≤ 1/3 as much as real heads).
+
+Metrics (training windows; generated = prior samples, one seed per window, same audio;
+window std = std inside each 4 s window averaged over windows; jitter = mean |2nd
+difference| of angles in degrees per frame²):
 
 ```
 {json.dumps(metrics, indent=2)}

@@ -44,3 +44,15 @@ def sample_files() -> tuple[Path, Path]:
     if not portrait.exists() or not speech.exists():
         pytest.skip("resources/sample/portrait.png and speech.wav are missing")
     return portrait, speech
+
+
+@pytest.fixture(autouse=True)
+def no_modal_boxes(monkeypatch) -> list[str]:  # noqa: ANN001
+    """Message boxes never block a test: questions answer Discard, warnings are recorded."""
+    from PySide6.QtWidgets import QMessageBox
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text, *a: shown.append(text))
+    monkeypatch.setattr(QMessageBox, "information", lambda _parent, _title, text, *a: shown.append(text))
+    return shown

@@ -59,3 +59,17 @@ def test_close_with_unsaved_changes_asks(qtbot, tmp_path: Path, monkeypatch) -> 
     assert not window.close()
     monkeypatch.setattr(QMessageBox, "question", lambda *a, **k: QMessageBox.StandardButton.Discard)
     assert window.close()
+
+
+def test_dropping_files_opens_them(qtbot, tmp_path: Path, sample_files) -> None:  # noqa: ANN001
+    from PySide6.QtCore import QMimeData, QPointF, Qt, QUrl
+    from PySide6.QtGui import QDropEvent
+
+    window = _window(qtbot, tmp_path)
+    mime = QMimeData()
+    mime.setUrls([QUrl.fromLocalFile(str(p)) for p in sample_files])
+    event = QDropEvent(QPointF(10, 10), Qt.DropAction.CopyAction, mime, Qt.MouseButton.LeftButton,
+                       Qt.KeyboardModifier.NoModifier)
+    window.dropEvent(event)
+    assert window.session.portrait is not None and window.session.samples is not None
+    assert window.session.project.frame_count > 100

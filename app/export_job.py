@@ -37,7 +37,8 @@ class ExportJob:
         self.settings = settings
         self.rgba = session.portrait.rgba.copy()
         self.rest_face = session.portrait.rest_face
-        self.audio_path = str(session.project.audio_path) if session.project.audio_path else None
+        self.samples = None if session.samples is None else session.samples.copy()
+        self.sample_rate, self.fps = session.sample_rate, session.project.fps
         first = max(0, settings.first_frame)
         last = len(rigs[0]) - 1 if settings.last_frame is None else min(settings.last_frame, len(rigs[0]) - 1)
         self.rig, self.mouth = rigs[0][first:last + 1].copy(), rigs[1][first:last + 1].copy()
@@ -48,7 +49,7 @@ class ExportJob:
         return range(len(self.rig))
 
     def run(self, progress: Callable[[int, int], None]) -> None:
-        """Render and write; raises Cancelled when ``cancel_event`` is set."""
+        """Render and write; raises Cancelled when ``cancel_event`` is set (nothing partial is kept for mp4)."""
         out = Path(self.settings.path)
         if not out.parent.exists():
             raise OutputError(f"Folder {out.parent} does not exist.")
@@ -64,8 +65,10 @@ class ExportJob:
             writer = self._writer(out)
             try:
                 self._render_all(renderer, writer, progress)
-            finally:
-                writer(-1, None)
+            except BaseException:
+                writer.abort()
+                raise
+            writer.close()
         finally:
             ctx.release()
 
@@ -73,8 +76,19 @@ class ExportJob:
         for n, (rig, mouth) in enumerate(zip(self.rig, self.mouth)):
             if self.cancel_event.is_set():
                 raise Cancelled("Export cancelled.")
-            writer(n, self._resize(np.asarray(renderer.render(rig, mouth))))
+            writer.write(n, self._resize(np.asarray(renderer.render(rig, mouth))))
             progress(n + 1, len(self.rig))
+
+    def audio_slice(self) -> np.ndarray | None:
+        """The speech under the exported frames (16 kHz), so a sub-range starts in sync."""
+        if self.samples is None:
+            return None
+        first = int(round(self.start_time * self.sample_rate))
+        last = first + int(round(len(self.rig) / self.fps * self.sample_rate))
+        from app.audio_output import resample
+        from core.export.video_export import SAMPLE_RATE
+
+        return resample(self.samples[first:last], self.sample_rate, SAMPLE_RATE)
 
     def _resize(self, rgba: np.ndarray) -> np.ndarray:
         if self.settings.size is None or tuple(self.settings.size) == (rgba.shape[1], rgba.shape[0]):
@@ -83,46 +97,54 @@ class ExportJob:
 
         return cv2.resize(rgba, self.settings.size, interpolation=cv2.INTER_AREA)
 
-    def _writer(self, out: Path) -> Callable[[int, np.ndarray | None], None]:
+    def _writer(self, out: Path) -> _PngWriter | _Mp4Writer:
         if self.settings.kind == "png":
-            return _png_writer(out)
-        audio = self.audio_path if self.start_time == 0 else None  # a sub-range is exported silent
-        return _mp4_writer(out, self.settings.fps, audio)
+            return _PngWriter(out)
+        return _Mp4Writer(out, self.settings.fps, self.audio_slice(), len(self.rig))
 
     def _write_json(self, out: Path) -> None:
         data = {"fps": self.settings.fps, "rig": self.rig.tolist(), "mouth_open": self.mouth.tolist()}
         out.write_text(json.dumps(data))
 
 
-def _png_writer(folder: Path) -> Callable[[int, np.ndarray | None], None]:
-    import cv2
+class _PngWriter:
+    """frame_00000.png … in a folder."""
 
-    folder.mkdir(parents=True, exist_ok=True)
+    def __init__(self, folder: Path) -> None:
+        folder.mkdir(parents=True, exist_ok=True)
+        self.folder = folder
 
-    def write(n: int, rgba: np.ndarray | None) -> None:
-        if rgba is not None:
-            cv2.imwrite(str(folder / f"frame_{n:05d}.png"), cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGRA))
+    def write(self, n: int, rgba: np.ndarray) -> None:
+        import cv2
 
-    return write
+        cv2.imwrite(str(self.folder / f"frame_{n:05d}.png"), cv2.cvtColor(rgba, cv2.COLOR_RGBA2BGRA))
+
+    def close(self) -> None:
+        pass
+
+    def abort(self) -> None:
+        pass
 
 
-def _mp4_writer(path: Path, fps: float, audio: str | None) -> Callable[[int, np.ndarray | None], None]:
-    import imageio_ffmpeg
+class _Mp4Writer:
+    """core's VideoWriter, opened at the first frame's size; 16 kHz samples as the sound track."""
 
-    state: dict = {}
+    def __init__(self, path: Path, fps: float, audio: np.ndarray | None, total: int) -> None:
+        self.path, self.fps, self.audio, self.total = path, fps, audio, total
+        self._video = None
 
-    def write(n: int, rgba: np.ndarray | None) -> None:
-        if rgba is None:
-            if "gen" in state:
-                state["gen"].close()
-            return
-        if "gen" not in state:
-            h, w = rgba.shape[:2]
-            state["gen"] = imageio_ffmpeg.write_frames(
-                str(path), (w, h), fps=fps, codec="libx264", macro_block_size=2, ffmpeg_log_level="error",
-                audio_path=audio, audio_codec="aac" if audio else None,
-                output_params=["-shortest"] if audio else None)
-            state["gen"].send(None)
-        state["gen"].send(np.ascontiguousarray(rgba[..., :3]))
+    def write(self, _n: int, rgba: np.ndarray) -> None:
+        if self._video is None:
+            from core.export.video_export import VideoWriter
 
-    return write
+            audio = self.audio if self.audio is not None and len(self.audio) else None
+            self._video = VideoWriter(self.path, (rgba.shape[1], rgba.shape[0]), self.fps, audio, self.total)
+        self._video.write(rgba)
+
+    def close(self) -> None:
+        if self._video is not None:
+            self._video.close()
+
+    def abort(self) -> None:
+        if self._video is not None:
+            self._video.abort()

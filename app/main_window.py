@@ -41,6 +41,7 @@ class StudioWindow(QMainWindow):
         self.timeline = TimelineView(self.session)
         self.inspector = Inspector(self.session)
         self.playback = Playback(self.session)
+        self.playback.audio_unavailable.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.setCentralWidget(self.canvas)
         self._docks()
         self._menus()
@@ -326,6 +327,7 @@ class StudioWindow(QMainWindow):
     def closeEvent(self, event: QCloseEvent) -> None:
         if self.maybe_save():
             self.playback.pause()
+            self.playback.audio.shutdown()
             target = self._autosave_target()
             if target is not None:
                 remove_autosave(target)

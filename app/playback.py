@@ -1,13 +1,16 @@
-"""Transport: a wall-clock driven playhead that drops frames rather than drifting.
+"""Transport: the playhead follows the audio clock while speech plays (else the wall clock).
 
-Audio output: PySide6-Essentials ships no QtMultimedia, so playback is silent here;
-``audio_sink`` is the hook where an audio device would be started at ``start_time``.
+Either way the frame is computed from a clock, never incremented, so a slow paint drops frames
+instead of drifting from the sound. Speech plays at normal speed forward; J/L shuttle at other
+speeds is silent. While paused, moving the playhead plays a short snippet under it (scrubbing).
+Without an audio device everything runs silent and ``audio_unavailable`` fires once.
 """
 
 from __future__ import annotations
 
 from PySide6.QtCore import QElapsedTimer, QObject, QTimer, Signal
 
+from app.audio_output import AudioOutput
 from app.studio_session import StudioSession
 
 
@@ -15,17 +18,23 @@ class Playback(QObject):
     """Plays the session's frames at ``speed`` (J/K/L); loops inside ``loop_range`` when set."""
 
     playing_changed = Signal(bool)
+    audio_unavailable = Signal(str)
 
-    def __init__(self, session: StudioSession) -> None:
+    def __init__(self, session: StudioSession, audio: AudioOutput | None = None) -> None:
         super().__init__()
         self.session = session
+        self.audio = audio or AudioOutput()
         self.speed = 0.0
         self.loop_range: tuple[int, int] | None = None
+        self.scrub_audio = True
+        self.audio_clock = False  # True while the playhead follows the sound
+        self._warned = False
         self._clock = QElapsedTimer()
         self._start_frame = 0
         self._timer = QTimer(self)
         self._timer.setInterval(10)
         self._timer.timeout.connect(self._tick)
+        session.frame_changed.connect(self._scrub)
 
     @property
     def playing(self) -> bool:
@@ -33,13 +42,15 @@ class Playback(QObject):
 
     def play(self, speed: float = 1.0) -> None:
         self._start_frame, self.speed = self.session.frame, speed
+        self.audio_clock = speed == 1.0 and self._start_audio(self._start_frame)
         self._clock.start()
         self._timer.start()
         self.playing_changed.emit(True)
 
     def pause(self) -> None:
         self._timer.stop()
-        self.speed = 0.0
+        self.audio.stop()
+        self.speed, self.audio_clock = 0.0, False
         self.playing_changed.emit(False)
 
     def toggle(self) -> None:
@@ -52,20 +63,54 @@ class Playback(QObject):
         else:
             self.play(float(direction))
 
+    def _start_audio(self, frame: int) -> bool:
+        """Start the speech at ``frame``; False (and one notice) when it cannot sound."""
+        samples = self.session.samples
+        if samples is None:
+            return False
+        if self.audio.play(samples, self.session.sample_rate, frame / self.session.project.fps):
+            return True
+        self._warn()
+        return False
+
+    def _warn(self) -> None:
+        if not self._warned and self.audio.unavailable_reason:
+            self._warned = True
+            self.audio_unavailable.emit(f"Playing without sound: {self.audio.unavailable_reason}.")
+
+    def _scrub(self, frame: int) -> None:
+        samples = self.session.samples
+        if self.playing or not self.scrub_audio or samples is None:
+            return
+        if not self.audio.scrub(samples, self.session.sample_rate, frame / self.session.project.fps):
+            self._warn()
+
     def _bounds(self) -> tuple[int, int]:
         return self.loop_range or (0, self.session.project.frame_count - 1)
 
-    def _tick(self) -> None:
-        """Frame from elapsed wall time (skips frames when painting is slow)."""
-        lo, hi = self._bounds()
+    def frame_at(self, clip_time: float) -> int:
+        """The frame shown while the sound at ``clip_time`` (seconds) is heard."""
+        return int(clip_time * self.session.project.fps + 1e-6)
+
+    def _clock_frame(self) -> int:
+        if self.audio_clock:
+            position = self.audio.position()
+            return self._start_frame if position is None else self.frame_at(position)
         elapsed = self._clock.elapsed() / 1000.0
-        frame = self._start_frame + int(elapsed * self.session.project.fps * self.speed)
+        return self._start_frame + int(elapsed * self.session.project.fps * self.speed)
+
+    def _tick(self) -> None:
+        """Frame from the audio or wall clock (skips frames when painting is slow)."""
+        lo, hi = self._bounds()
+        frame = self._clock_frame()
         if frame > hi or frame < lo:
             if self.loop_range is None:
                 self.session.set_frame(hi if frame > hi else lo)
                 self.pause()
                 return
             self._start_frame = lo if frame > hi else hi
+            if self.audio_clock:
+                self.audio_clock = self._start_audio(self._start_frame)
             self._clock.start()
             frame = self._start_frame
         self.session.set_frame(frame)

@@ -13,12 +13,32 @@ from app.frame_source import make_renderer
 from app.landmark_editing import LandmarkEditor
 from app.studio_session import StudioSession
 
-_VERT = """#version 330
-in vec2 pos; in vec2 uv; out vec2 v_uv;
-void main() { v_uv = uv; gl_Position = vec4(pos, 0.0, 1.0); }"""
-_FRAG = """#version 330
-uniform sampler2D tex; in vec2 v_uv; out vec4 color;
-void main() { color = texture(tex, v_uv); }"""
+
+
+class _PlacedFramebuffer:
+    """The widget's framebuffer as ``MeshWarpRenderer.render_to`` sees it: only the image rect.
+
+    render_to sets ``viewport = (0, 0, *size)``; this view turns that into the zoomed and panned
+    rect (GL pixels, bottom-up), so the warp lands on screen at the view transform with no readback.
+    """
+
+    def __init__(self, fbo: moderngl.Framebuffer, viewport: tuple[int, int, int, int]) -> None:
+        self._fbo, self._viewport = fbo, viewport
+
+    @property
+    def size(self) -> tuple[int, int]:
+        return self._viewport[2], self._viewport[3]
+
+    @property
+    def viewport(self) -> tuple[int, int, int, int]:
+        return self._viewport
+
+    @viewport.setter
+    def viewport(self, _full: tuple[int, int, int, int]) -> None:
+        self._fbo.viewport = self._viewport
+
+    def use(self) -> None:
+        self._fbo.use()
 
 
 class PreviewCanvas(QOpenGLWidget):
@@ -32,7 +52,6 @@ class PreviewCanvas(QOpenGLWidget):
         self.editor = LandmarkEditor(session, self)
         self.ctx: moderngl.Context | None = None
         self._renderer = None
-        self._texture: moderngl.Texture | None = None
         self._pan_from: QPointF | None = None
         self.overlay = _Overlay(self)
         self.setMinimumSize(320, 240)
@@ -44,62 +63,57 @@ class PreviewCanvas(QOpenGLWidget):
     # --- GL ----------------------------------------------------------------------
     def initializeGL(self) -> None:
         self.ctx = moderngl.create_context()
-        self._program = self.ctx.program(vertex_shader=_VERT, fragment_shader=_FRAG)
-        self._vbo = self.ctx.buffer(reserve=4 * 4 * 4)
-        self._vao = self.ctx.vertex_array(self._program, [(self._vbo, "2f 2f", "pos", "uv")])
 
     def _media_changed(self) -> None:
         """New portrait or rest face: drop the renderer (and its GL objects)."""
         if self.ctx is not None and self._renderer is not None:
             self.makeCurrent()
-            for obj in (self._renderer, self._texture):
-                if hasattr(obj, "release"):
-                    obj.release()
+            if hasattr(self._renderer, "release"):
+                self._renderer.release()
             self.doneCurrent()
-        self._renderer, self._texture = None, None
+        self._renderer = None
         self.update()
 
     def _ensure_renderer(self) -> None:
         portrait = self.session.portrait
         if self._renderer is None and portrait is not None and self.ctx is not None:
             self._renderer = make_renderer(self.ctx, portrait.rgba, portrait.rest_face)
-            h, w = portrait.rgba.shape[:2]
-            self._texture = self.ctx.texture((w, h), 4)
 
     def current_image(self) -> np.ndarray | None:
-        """The rendered H×W×4 frame at the session's current frame."""
+        """The rendered H×W×4 frame at the session's current frame (an offscreen readback, for tests)."""
         rig = self.session.rig_at(self.session.frame)
         if rig is None or self._renderer is None:
             return None
-        return np.ascontiguousarray(self._renderer.render(rig[0], rig[1]))
+        self.makeCurrent()
+        try:
+            return np.ascontiguousarray(self._renderer.render(rig[0], rig[1]))
+        finally:
+            self.doneCurrent()
 
     def paintGL(self) -> None:
+        """Clear, then warp the portrait straight into the widget's framebuffer at the view rect."""
         assert self.ctx is not None
         fbo = self.ctx.detect_framebuffer(self.defaultFramebufferObject())
         fbo.use()
+        fbo.viewport = (0, 0, *fbo.size)
         self.ctx.clear(0.16, 0.16, 0.18, 1.0)
         self._ensure_renderer()
-        image = self.current_image()
-        if image is not None and self._texture is not None:
-            fbo.use()  # the renderer may have bound its own framebuffer
-            self.ctx.viewport = (0, 0, int(self.width() * self.devicePixelRatio()), int(self.height() * self.devicePixelRatio()))
-            self._texture.write(image.tobytes())
-            self._draw_quad()
+        rig = self.session.rig_at(self.session.frame)
+        if rig is not None and self._renderer is not None:
+            target = _PlacedFramebuffer(fbo, self._gl_viewport(fbo.size[1]))
+            if hasattr(self._renderer, "render_to"):
+                self._renderer.render_to(target, rig[0], rig[1])
         self.overlay.update()
+
+    def _gl_viewport(self, fb_height: int) -> tuple[int, int, int, int]:
+        """The image rect in device pixels, GL's bottom-up y."""
+        r, dpr = self.image_rect(), self.devicePixelRatio()
+        x, w, h = round(r.left() * dpr), max(1, round(r.width() * dpr)), max(1, round(r.height() * dpr))
+        return x, fb_height - round(r.top() * dpr) - h, w, h
 
     def resizeEvent(self, event: QResizeEvent) -> None:
         super().resizeEvent(event)
         self.overlay.setGeometry(self.rect())
-
-    def _draw_quad(self) -> None:
-        r = self.image_rect()
-        w, h = self.width(), self.height()
-        x0, x1 = 2 * r.left() / w - 1, 2 * r.right() / w - 1
-        y0, y1 = 1 - 2 * r.top() / h, 1 - 2 * r.bottom() / h
-        quad = np.array([x0, y0, 0, 0, x1, y0, 1, 0, x0, y1, 0, 1, x1, y1, 1, 1], np.float32)
-        self._vbo.write(quad.tobytes())
-        self._texture.use(0)
-        self._vao.render(moderngl.TRIANGLE_STRIP)
 
     # --- view transform ------------------------------------------------------------
     def image_rect(self) -> QRectF:

@@ -42,6 +42,20 @@ def log_energy_per_frame(audio: Audio, fps: float = 30.0) -> np.ndarray:
     return _concat(out, 0)
 
 
+def utterance_normalized(features: np.ndarray, floor: float = 1e-2) -> np.ndarray:
+    """Per-utterance mean/variance normalization (CMVN) of T×D features.
+
+    Removes the microphone, room and voice colouring that differ between
+    recordings, so a model trained on a few speakers hears the phonetic changes.
+    ``floor`` keeps near-constant dimensions (digital silence) from blowing up.
+    """
+    features = np.asarray(features, np.float32)
+    if len(features) == 0:
+        return features
+    std = np.maximum(features.std(axis=0), floor)
+    return ((features - features.mean(axis=0)) / std).astype(np.float32)
+
+
 @dataclass(frozen=True)
 class FeatureStats:
     """Per-dimension mean and std used to standardise MFCCs for the models."""

@@ -30,7 +30,7 @@ def _temp_name(target: Path, kind: str) -> Path:
         os.close(handle)
         return Path(name)
     except OSError as err:
-        raise OutputError(f"cannot write to {folder}: {err.strerror or err}") from err
+        raise OutputError(f"cannot write {target.name}: folder {folder} is not writable ({err.strerror or err})") from err
 
 
 def _remove(path: Path) -> None:

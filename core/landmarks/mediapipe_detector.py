@@ -138,8 +138,10 @@ class MediapipeDetector:
         height, width = image.shape[:2]
         factor = _detection_scale(width, height, self.config.max_detection_side)
         meshes = _run_mesh(self._face_mesh(), _resized(image, factor), (0.0, 0.0), (width, height))
-        if not meshes and self.config.small_face_fallback:
-            meshes = self._meshes_in_crops(image, factor)
+        if self.config.small_face_fallback:
+            # The mesh's own detector is short-range: it misses small or distant faces,
+            # also beside a big one, so the full-range finder adds whatever it missed.
+            meshes += [m for m in self._meshes_in_crops(image, factor) if not _inside_any(m, meshes)]
         return meshes
 
     def _meshes_in_crops(self, image: np.ndarray, factor: float) -> list[np.ndarray]:
@@ -221,3 +223,13 @@ def _run_mesh(mesh_graph, image: np.ndarray, origin: tuple[float, float], size: 
         mesh[:, 2] = -coords[:, 2] * size[0]
         meshes.append(mesh)
     return meshes
+
+
+def _inside_any(mesh: np.ndarray, others: list[np.ndarray]) -> bool:
+    """Whether ``mesh``'s centre lies inside the bounding box of one of ``others``."""
+    centre = mesh[:, :2].mean(axis=0)
+    for other in others:
+        low, high = other[:, :2].min(axis=0), other[:, :2].max(axis=0)
+        if np.all(centre >= low) and np.all(centre <= high):
+            return True
+    return False

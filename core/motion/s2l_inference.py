@@ -17,7 +17,8 @@ from pathlib import Path
 
 import numpy as np
 
-from core.audio.features import FeatureStats
+from core.audio.features import FeatureStats, utterance_normalized
+from core.motion.rest_face import closed_mouth
 from core.errors import ModelWeightsError
 
 MOUTH_WIDTH = (48, 54)
@@ -72,9 +73,10 @@ class _StepWeights:
 class SpeechToLandmarks:
     """A loaded S2L model ready to predict."""
 
-    def __init__(self, model, stats: FeatureStats) -> None:
+    def __init__(self, model, stats: FeatureStats, feature_norm: str = "global") -> None:
         self.model = model.eval()
         self.stats = stats
+        self.feature_norm = feature_norm  # "utterance": per-clip CMVN before the global stats
         self._step = _export(model)
 
     @classmethod
@@ -94,7 +96,7 @@ class SpeechToLandmarks:
             model.load_state_dict(ckpt["state_dict"])
         except (RuntimeError, KeyError, TypeError, ValueError) as err:
             raise ModelWeightsError(f"S2L weights at {path} do not match the model: {err}") from err
-        return cls(model, FeatureStats.from_dict(ckpt["feature_stats"]))
+        return cls(model, FeatureStats.from_dict(ckpt["feature_stats"]), str(ckpt.get("feature_norm", "global")))
 
     def predict(self, mfcc: np.ndarray, face0: np.ndarray,
                 emotion: np.ndarray | None = None, warmup_frames: int = 0) -> np.ndarray:
@@ -109,7 +111,10 @@ class SpeechToLandmarks:
             raise ValueError(f"mfcc must be T×40, got {mfcc.shape}")
         if len(mfcc) == 0:
             return np.zeros((0, 68, 2), np.float32)
-        f0 = np.asarray(face0, np.float32)[:, :2]
+        # The model speaks from a closed-mouth identity face (see core.motion.rest_face).
+        f0 = closed_mouth(np.asarray(face0, np.float32))
+        if self.feature_norm == "utterance":
+            mfcc = utterance_normalized(mfcc)
         emotion = _emotion_track(emotion, len(mfcc))
         mfcc = np.concatenate([np.repeat(_silence_mfcc()[None], warmup_frames, 0), mfcc])
         emotion = np.concatenate([np.repeat(emotion[:1], warmup_frames, 0), emotion])

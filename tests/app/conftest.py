@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+_outlive_us: list[subprocess.Popen] = []  # held until exit, so no "still running" warning
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample"
 
 
@@ -32,9 +33,11 @@ def xvfb_display() -> Iterator[str]:
 
     _gl_format()
     yield display
-    import atexit
-
-    atexit.register(proc.terminate)  # after Qt lets go of the display, not before
+    # Stop Xvfb only once this process has exited: Qt and Mesa's EGL/GLX connections close
+    # during interpreter shutdown, and a display that vanishes first kills us with an XIO error.
+    _outlive_us.append(proc)
+    _outlive_us.append(subprocess.Popen(["sh", "-c", f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 0.2; done; kill {proc.pid}"],
+                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
 
 
 @pytest.fixture

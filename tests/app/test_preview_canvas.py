@@ -80,3 +80,38 @@ def test_wheel_zoom_keeps_point_under_cursor(qtbot, sample_files) -> None:  # no
     canvas.wheelEvent(event)
     assert canvas.zoom > 1.0
     assert np.allclose(canvas.to_image(pos), under, atol=0.5)
+
+
+def _grab_rgb(canvas: PreviewCanvas) -> np.ndarray:
+    image = canvas.grabFramebuffer().convertToFormat(canvas.grabFramebuffer().Format.Format_RGB888)
+    ptr = image.constBits()
+    return np.frombuffer(ptr, np.uint8).reshape(image.height(), image.bytesPerLine())[:, :image.width() * 3] \
+        .reshape(image.height(), image.width(), 3).copy()
+
+
+def _screen_matches_render(canvas: PreviewCanvas, shift: int = 0) -> float:
+    """Mean abs difference between the on-screen image rect and the offscreen render, resized alike."""
+    import cv2
+
+    screen = _grab_rgb(canvas)
+    r = canvas.image_rect()
+    x0, y0, x1, y1 = (int(round(v)) + shift for v in (r.left(), r.top(), r.right(), r.bottom()))
+    shown = screen[max(y0, 0):y1, max(x0, 0):x1]
+    rendered = canvas.current_image()[..., :3]
+    h, w = rendered.shape[:2]
+    s = r.width() / w
+    crop = rendered[int((max(y0, 0) - y0) / s):, int((max(x0, 0) - x0) / s):]
+    crop = crop[:int(shown.shape[0] / s), :int(shown.shape[1] / s)]
+    shown = cv2.resize(shown, (crop.shape[1], crop.shape[0]), interpolation=cv2.INTER_AREA)
+    return float(np.abs(shown.astype(np.float32) - crop.astype(np.float32)).mean())
+
+
+def test_render_to_screen_matches_the_offscreen_frame_at_any_zoom(qtbot, sample_files) -> None:  # noqa: ANN001
+    canvas = _canvas(qtbot, sample_files)
+    canvas.session.set_frame(30)
+    assert _screen_matches_render(canvas) < 3.0 < _screen_matches_render(canvas, shift=6)  # placed to the pixel
+    canvas.zoom, canvas.pan = 2.0, QPointF(60, -40)
+    canvas.update()
+    assert _screen_matches_render(canvas) < 3.0
+    corner = _grab_rgb(canvas)[2, 2]
+    assert canvas.ctx.error == "GL_NO_ERROR" and corner.tolist() != [0, 0, 0]

@@ -209,15 +209,25 @@ def test_cancel_leaves_no_partial_video(tmp_path: Path) -> None:
 
 @pytest.mark.skipif(not SHARED.is_dir(), reason="needs ../shared/data portraits")
 def test_several_faces_uses_the_largest(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    face = cv2.imread(str(SHARED / "portraits" / "KwaiVGI__LivePortrait" / "s0.jpg"))
-    small = cv2.resize(face, (face.shape[1] // 2, face.shape[0] // 2))
-    canvas = np.full((face.shape[0], face.shape[1] + small.shape[1], 3), 128, np.uint8)
-    canvas[:, : face.shape[1]] = face
-    canvas[: small.shape[0], face.shape[1]:] = small
-    group = tmp_path / "group.jpg"
+    photos = SHARED / "portraits" / "KwaiVGI__LivePortrait"
+    left = cv2.imread(str(photos / "s0.jpg"))
+    right = cv2.imread(str(photos / "d12.jpg"))
+    height = left.shape[0]
+    right = cv2.resize(right, (int(right.shape[1] * 0.7 * height / right.shape[0]), int(0.7 * height)))
+    canvas = np.full((height, left.shape[1] + right.shape[1], 3), 128, np.uint8)
+    canvas[:, : left.shape[1]] = left
+    canvas[height - right.shape[0]:, left.shape[1]:] = right
+    group = tmp_path / "two people.jpg"
     cv2.imwrite(str(group), canvas)
     code, err = run(capsys, "landmarks", "--image", group, "--out", tmp_path / "marks.json")
     assert code == 0, err
     assert "2 faces found; animating the largest" in err
     points = np.asarray(json.loads((tmp_path / "marks.json").read_text())["points68"])[:, :2]
-    assert points[:, 0].max() < face.shape[1]  # the big face, on the left
+    chosen_width = np.ptp(points[:, 0])
+    on_left = points[:, 0].max() < left.shape[1]
+    # The other face, found by cropping its half: the chosen one must be the bigger.
+    other_half = canvas[:, left.shape[1]:] if on_left else canvas[:, : left.shape[1]]
+    from core.landmarks.detector import detect_largest_face
+
+    other, _ = detect_largest_face(cv2.cvtColor(np.ascontiguousarray(other_half), cv2.COLOR_BGR2RGB))
+    assert chosen_width > np.ptp(other.points68[:, 0])

@@ -80,7 +80,7 @@ def test_unwritable_folder_names_the_path(tmp_path, face_frames):
     if os.access(locked, os.W_OK):  # root ignores permission bits; sysfs refuses even root
         locked = Path("/sys")
     try:
-        with pytest.raises(OutputError, match=f"cannot write to {locked}"):
+        with pytest.raises(OutputError, match=f"folder {locked} is not writable"):
             VideoWriter(locked / "out.mp4", (129, 97), 25)
     finally:
         (tmp_path / "locked").chmod(0o700)

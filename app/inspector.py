@@ -12,6 +12,7 @@ from app.timeline_items import Item, edit_command, noun
 from core.animation.blink_track import BlinkEvent
 from core.animation.commands import RegenerateBlinks, SetGazeLinked, SetGenerationSettings, SetPoseMode
 from core.animation.keyframes import Key
+from core.animation.landmark_track import LandmarkKeyframe
 
 EASINGS = ("linear", "ease_in_out", "ease_in", "ease_out", "step")
 
@@ -42,9 +43,16 @@ class Inspector(QWidget):
         self.easing = QComboBox()
         self.easing.addItems(EASINGS)
         self.duration = QDoubleSpinBox(decimals=3, minimum=0.04, maximum=2.0, singleStep=0.02, suffix=" s")
+        self.ease_in = QDoubleSpinBox(decimals=3, minimum=0.0, maximum=10.0, singleStep=0.04, suffix=" s")
+        self.ease_out = QDoubleSpinBox(decimals=3, minimum=0.0, maximum=10.0, singleStep=0.04, suffix=" s")
+        self.ease_in.setToolTip("Landmark keyframe: seconds it takes to blend in before its time")
+        self.ease_out.setToolTip("Landmark keyframe: seconds it takes to blend out after its time")
         form.addRow(self.title)
-        for label, widget in (("Time", self.time), ("Value", self.value), ("Easing", self.easing), ("Duration", self.duration)):
+        for label, widget in (("Time", self.time), ("Value", self.value), ("Easing", self.easing),
+                              ("Duration", self.duration), ("Ease in", self.ease_in), ("Ease out", self.ease_out)):
             form.addRow(label, widget)
+        self.ease_in.editingFinished.connect(lambda: self._edit(ease_in=self.ease_in.value()))
+        self.ease_out.editingFinished.connect(lambda: self._edit(ease_out=self.ease_out.value()))
         self.time.editingFinished.connect(lambda: self._edit(time=self.session.project.snap(self.time.value())))
         self.value.editingFinished.connect(lambda: self._edit(value=self.value.value()))
         self.duration.editingFinished.connect(lambda: self._edit(duration=self.duration.value()))
@@ -100,7 +108,7 @@ class Inspector(QWidget):
         self.pose_mode.setCurrentText(tracks.pose.mode)
         self.linked.setChecked(tracks.gaze.linked)
         item = self._selected()
-        for w in (self.time, self.value, self.easing, self.duration):
+        for w in (self.time, self.value, self.easing, self.duration, self.ease_in, self.ease_out):
             w.setEnabled(item is not None)
         if item is None:
             n = len(self.session.selection)
@@ -115,6 +123,11 @@ class Inspector(QWidget):
         self.easing.setCurrentText(getattr(item.obj, "easing", "linear"))
         self.duration.setValue(max(item.duration, 0.04))
         self.duration.setEnabled(isinstance(item.obj, BlinkEvent))
+        spans = isinstance(item.obj, LandmarkKeyframe)
+        self.ease_in.setValue(item.obj.ease_in if spans else 0.0)
+        self.ease_out.setValue(item.obj.ease_out if spans else 0.0)
+        self.ease_in.setEnabled(spans)
+        self.ease_out.setEnabled(spans)
         self._updating = False
 
     def _edit(self, **change: float | str) -> None:
@@ -124,10 +137,11 @@ class Inspector(QWidget):
         name, value = next(iter(change.items()))
         if getattr(item.obj, name, None) == value:
             return
-        verb = "Edit" if name in ("easing", "duration") else "Set" if name == "value" else "Move"
+        verb = "Move" if name == "time" else "Set" if name == "value" else "Edit"
         try:
             command, new = edit_command(self.session.project.tracks, item, f"{verb} {noun(item.lane)}", **change)
         except ValueError:
             return
         self.session.push(command)
+        self.session.end_drag()  # one inspector edit = one undo step (landmark edits merge otherwise)
         self.session.select([new])

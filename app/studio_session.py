@@ -12,7 +12,7 @@ from PySide6.QtCore import QObject, Signal
 
 from app.media import Portrait, load_portrait, load_speech
 from app.rig_preview import compose_frames, mouth_envelope
-from app.timeline_items import Item, exists
+from app.timeline_items import Item, exists, items
 from core.animation.commands import Command
 from core.animation.project import Project
 from core.animation.project_file import load_project, save_project
@@ -142,9 +142,14 @@ class StudioSession(QObject):
         self._prune_selection()
 
     def _prune_selection(self) -> None:
-        alive = [i for i in self.selection if exists(self.project.tracks, i)]
+        """After undo/redo: keep what still exists, or what now sits in its place (same lane and time)."""
+        alive = [i if exists(self.project.tracks, i) else self._same_place(i) for i in self.selection]
+        alive = [i for i in alive if i is not None]
         if alive != self.selection:
             self.select(alive)
+
+    def _same_place(self, item: Item) -> Item | None:
+        return next((i for i in items(self.project.tracks, item.lane) if abs(i.time - item.time) < 1e-9), None)
 
     def select(self, selection: list[Item]) -> None:
         self.selection = list(selection)

@@ -101,7 +101,9 @@ def _remove_one(tracks: Tracks, item: Item) -> Command:
 
 
 def edit_command(tracks: Tracks, item: Item, label: str, **changes: float | str) -> tuple[Command, Item]:
-    """Change time/value/duration/easing of one item; returns the command and the item afterwards."""
+    """Change time/value/duration/easing (landmark keyframes: also ease_in / ease_out spans) of one item.
+
+    Returns the command and the item afterwards."""
     target = lane_target(tracks, item.lane)
     if isinstance(target, BlinkTrack):
         new_event = replace(item.obj, **{k: v for k, v in changes.items() if k in ("time", "duration")})
@@ -110,7 +112,7 @@ def edit_command(tracks: Tracks, item: Item, label: str, **changes: float | str)
         command.label = label
         return command, Item(item.lane, new_event.time, 1.0, new_event.duration, False, command.new)
     if isinstance(target, LandmarkKeyframeTrack):
-        allowed = {k: v for k, v in changes.items() if k in ("time", "easing")}
+        allowed = {k: v for k, v in changes.items() if k in ("time", "easing", "ease_in", "ease_out")}
         new_kf = replace(item.obj, **allowed)
         command = UpdateLandmarkKeyframe(target, item.obj, new_kf)
         command.label = label

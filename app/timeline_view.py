@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPen, QPolygonF, QWheelEvent
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPen, QPixmap, QPolygonF, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
 from app.studio_session import StudioSession
@@ -111,21 +111,43 @@ class TimelineView(QWidget):
             p.drawText(QPointF(x + 3, 12), f"{s}s · {int(round(s * fps))}f")
 
     def _paint_wave(self, p: QPainter) -> None:
-        p.fillRect(0, RULER_H, self.width(), WAVE_H, QColor("#1b1b1f"))
-        p.setPen(QColor("#aaa"))
-        p.drawText(6, RULER_H + 16, "Audio")
+        """The speech's min/max per pixel column, drawn once per view into a cached pixmap."""
         samples = self.session.samples
-        if samples is None:
-            return
-        rate, mid = self.session.sample_rate, RULER_H + WAVE_H / 2
+        key = (self.width(), self.t0, self.px_per_s, id(samples), self.session.sample_rate)
+        if getattr(self, "_wave_key", None) != key:
+            self._wave_key, self._wave = key, self._wave_pixmap(samples)
+        p.drawPixmap(0, RULER_H, self._wave)
+
+    def _wave_pixmap(self, samples: np.ndarray | None) -> QPixmap:
+        pixmap = QPixmap(max(self.width(), 1), WAVE_H)
+        pixmap.fill(QColor("#1b1b1f"))
+        p = QPainter(pixmap)
+        p.setPen(QColor("#aaa"))
+        p.drawText(6, 16, "Audio")
+        peaks = self._wave_peaks(samples)
+        if peaks is not None:
+            xs, hi, lo = peaks
+            mid = WAVE_H / 2
+            p.setPen(QColor("#5fb878"))
+            p.drawLines([QLineF(x, mid - a * WAVE_H / 2, x, mid - b * WAVE_H / 2) for x, a, b in zip(xs, hi, lo)])
+        p.end()
+        return pixmap
+
+    def _wave_peaks(self, samples: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
+        """Pixel columns with sound and their max / min sample."""
+        if samples is None or len(samples) == 0:
+            return None
+        rate = self.session.sample_rate
         xs = np.arange(HEADER_W, self.width())
         idx = np.clip((self.t_of(xs) * rate).astype(int), 0, len(samples) - 1)
         idx2 = np.clip((self.t_of(xs + 1) * rate).astype(int), 0, len(samples))
-        p.setPen(QColor("#5fb878"))
-        for x, a, b in zip(xs, idx, idx2):
-            if b > a:
-                seg = samples[a:b]
-                p.drawLine(QPointF(x, mid - seg.max() * WAVE_H / 2), QPointF(x, mid - seg.min() * WAVE_H / 2))
+        keep = idx2 > idx
+        if not keep.any():
+            return None
+        xs, idx = xs[keep], idx[keep]
+        bounds = np.append(idx, idx2[keep][-1])  # the last column ends where the view does
+        padded = np.append(samples, np.float32(0))  # reduceat needs the end index inside the array
+        return xs, np.maximum.reduceat(padded, bounds)[:-1], np.minimum.reduceat(padded, bounds)[:-1]
 
     def _paint_lane(self, p: QPainter, i: int) -> None:
         lane, top = self.lanes[i], self.tops[i]
@@ -150,10 +172,22 @@ class TimelineView(QWidget):
             p.drawRoundedRect(QRectF(c.x(), c.y() - 6, w, 12), 3, 3)
             return
         if key.lane == "landmarks":
+            self._paint_spans(p, c, key.obj, colour)
             p.drawEllipse(c, 4.5, 4.5)
             return
         d = 5.0
         p.drawPolygon(QPolygonF([c + QPointF(0, -d), c + QPointF(d, 0), c + QPointF(0, d), c + QPointF(-d, 0)]))
+
+    def _paint_spans(self, p: QPainter, c: QPointF, keyframe, colour: QColor) -> None:  # noqa: ANN001
+        """A landmark keyframe's blend: a ramp up over ease_in before it and down over ease_out after."""
+        left, right = c.x() - keyframe.ease_in * self.px_per_s, c.x() + keyframe.ease_out * self.px_per_s
+        faint = QColor(colour)
+        faint.setAlpha(70)
+        p.save()
+        p.setPen(QPen(colour, 1))
+        p.setBrush(faint)
+        p.drawPolygon(QPolygonF([QPointF(left, c.y() + 7), QPointF(c.x(), c.y() - 7), QPointF(right, c.y() + 7)]))
+        p.restore()
 
     def _paint_playhead(self, p: QPainter) -> None:
         x = self.x_of(self.session.frame / self.session.project.fps)

@@ -113,8 +113,14 @@ def render_project(args: argparse.Namespace, progress: Progress) -> int:
 def evaluate(args: argparse.Namespace, progress: Progress) -> int:
     """space-studio evaluate: lip-sync metrics against real talking videos."""
     from core.evaluation.evaluate import run_evaluation
+    from core.motion.s2l_inference import DEFAULT_WEIGHTS, training_videos
 
-    result = run_evaluation(args.paths, model_path=args.model, report_path=args.report, progress=progress.step)
+    model = args.model or DEFAULT_WEIGHTS
+    trained_on = training_videos(model)
+    if not trained_on:
+        _say(f"no training record beside {model.name}: scores may include people it was trained on")
+    result = run_evaluation(args.paths, model_path=model, report_path=args.report, progress=progress.step,
+                            trained_on=trained_on)
     print(result.table())
     if args.report:
         _say(f"wrote {args.report}")

@@ -24,7 +24,6 @@ from core.animation.composer import to_motion_frames
 from core.animation.keyframes import Key
 from core.animation.tracks import EMOTIONS, Tracks
 from core.audio.audio_io import Audio, load_audio
-from core.audio.features import mfcc_per_frame
 from core.emotion_spec import EmotionSpan
 from core.motion.motion_frames import MotionFrames
 from core.portrait_setup import PortraitSetup
@@ -67,9 +66,8 @@ def predict_speech_motion(
     """Run S2L on the audio for this portrait's rest face."""
     from core.motion.s2l_inference import SpeechToLandmarks
 
-    mfcc = mfcc_per_frame(audio, fps)
     model = SpeechToLandmarks.load(model_path) if model_path else SpeechToLandmarks.load()
-    base = model.predict(mfcc, setup.rest.points68, emotion)
+    base, mfcc = model.animate_speech(audio, fps, setup.rest.points68, emotion)
     return SpeechMotion(audio, fps, mfcc, np.asarray(base, np.float32))
 
 

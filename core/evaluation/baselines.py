@@ -14,7 +14,7 @@ import numpy as np
 
 from core.evaluation.metrics import mouth_width
 from core.evaluation.predictor import PredictionInput
-from core.evaluation.vad import rms_per_frame
+from core.audio.voice_activity import rms_per_frame
 
 # Openness (gap / mouth width) added at full loudness: the mean over the 19
 # talking clips of std(real openness) / std(normalized loudness)

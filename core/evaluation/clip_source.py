@@ -17,7 +17,7 @@ import numpy as np
 from core.audio.audio_io import load_audio
 from core.errors import NoFaceError, SpaceStudioError
 from core.evaluation.crossval import clip_key
-from core.evaluation.vad import voice_activity
+from core.audio.voice_activity import voice_activity
 
 EVAL_FPS = 30.0
 DEFAULT_CACHE = Path.home() / ".cache" / "space-studio" / "tracks"
@@ -43,7 +43,7 @@ class ClipData:
     valid: np.ndarray  # T bool
     samples: np.ndarray  # 16 kHz mono float32
     sample_rate: int
-    speech: np.ndarray  # T bool, from core.evaluation.vad
+    speech: np.ndarray  # T bool, from core.audio.voice_activity
 
     @property
     def n_frames(self) -> int:

@@ -101,27 +101,19 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
     return videos
 
 
-# --- ADAPTER (lead: wire here) ---------------------------------------------
-# core.motion.s2l_inference is being written in parallel; coded against the
-# contract SpeechToLandmarks.load(path).predict(mfcc T×40, face0 68×3, None).
-def s2l_predictor(model_path: Path) -> Predictor:
-    """Our speech-to-landmarks model as a predictor."""
-    try:
-        from core.motion.s2l_inference import SpeechToLandmarks
-    except ImportError as err:
-        raise ModelWeightsError(f"S2L inference is not available to score {model_path}: {err}") from err
+def s2l_predictor(model_path: Path | None) -> Predictor:
+    """Our speech-to-landmarks model as a predictor, exactly as the product runs it."""
     from core.audio.audio_io import Audio
-    from core.audio.features import mfcc_per_frame
+    from core.motion.s2l_inference import SpeechToLandmarks
 
     model = SpeechToLandmarks.load(model_path)
 
     def predict(inputs: PredictionInput) -> np.ndarray:
-        mfcc = mfcc_per_frame(Audio(inputs.samples, inputs.sample_rate), inputs.fps)
-        mfcc = _fit_length(mfcc, inputs.n_frames)
-        return np.asarray(model.predict(mfcc, inputs.face0, None))
+        audio = Audio(inputs.samples, inputs.sample_rate)
+        motion, _ = model.animate_speech(audio, inputs.fps, inputs.face0)
+        return _fit_length(motion, inputs.n_frames)
 
     return predict
-# --- end ADAPTER --------------------------------------------------------------
 
 
 def _fit_length(frames: np.ndarray, n: int) -> np.ndarray:

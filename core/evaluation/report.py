@@ -15,7 +15,7 @@ import numpy as np
 from core.errors import OutputError
 from core.evaluation.evaluate import ClipResult, EvaluationResult
 from core.evaluation.metrics import CLOSED_OPENNESS, ClipMetrics
-from core.evaluation.vad import VadConfig
+from core.audio.voice_activity import VadConfig
 
 _HEADER = (
     "| clip | method | r lag 0 | best r (lag) | M-P | M-V | D-LL % | D-VL % | D-A % | closed in silence |\n"

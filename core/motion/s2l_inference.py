@@ -17,8 +17,11 @@ from pathlib import Path
 
 import numpy as np
 
-from core.audio.features import FeatureStats, utterance_normalized
+from core.audio.audio_io import Audio
+from core.audio.features import FeatureStats, mfcc_per_frame, utterance_normalized
+from core.audio.voice_activity import voice_activity
 from core.motion.rest_face import closed_mouth
+from core.motion.silence_rest import rest_in_silence
 from core.errors import ModelWeightsError
 
 MOUTH_WIDTH = (48, 54)
@@ -121,6 +124,15 @@ class SpeechToLandmarks:
         audio_gates, film = self._precompute(mfcc, f0, emotion)
         return _run_loop(self._step, audio_gates, film, f0)[warmup_frames:]
 
+    def animate_speech(self, audio: Audio, fps: float, face0: np.ndarray,
+                       emotion: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+        """Speech → (T×68×2 normalized motion, T×40 MFCC): features, prediction, and
+        the mouth resting wherever the voice-activity detector hears no speech."""
+        mfcc = mfcc_per_frame(audio, fps)
+        motion = self.predict(mfcc, face0, emotion)
+        speech = voice_activity(audio.samples, audio.sample_rate, fps, len(mfcc))
+        return rest_in_silence(motion, closed_mouth(face0), speech, fps), mfcc
+
     def _precompute(self, mfcc, f0, emotion):
         """Audio codes → their share of the first LSTM layer's gates; face FiLM."""
         import torch
@@ -216,3 +228,15 @@ def _run_loop(w: _StepWeights, audio_gates, film, f0: np.ndarray) -> np.ndarray:
         rel = x @ w.head_w + w.head_b
         out[t] = rel
     return out.reshape(-1, 68, 2) + f0
+
+
+def training_videos(weights: Path) -> tuple[str, ...]:
+    """The clips (evaluation keys) a model was trained on, from the metrics.json the
+    trainer writes beside its weights; empty when there is no such record."""
+    import json
+
+    record = Path(weights).with_name("metrics.json")
+    try:
+        return tuple(json.loads(record.read_text(encoding="utf-8")).get("train_videos", ()))
+    except (OSError, ValueError):
+        return ()

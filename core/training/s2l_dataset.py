@@ -29,9 +29,11 @@ MP_TO_IBUG68 = np.array([
     61, 39, 37, 0, 267, 269, 291, 405, 314, 17, 84, 181,
     78, 82, 13, 312, 308, 317, 14, 87,
 ])
-# Clips whose speaker is held out from training (by person, not by clip).
-VALIDATION_SPEAKERS = ("yerfor__MimicTalk/German_20s", "grid_s2", "OpenTalker__video-retalking/4",
-                       "bytedance__LatentSync/demo1_video")
+# People held out from training (names from core.evaluation.crossval's speaker table):
+# two English speakers whose clips the sync filter would have dropped, the GRID man
+# with two clips, and a German news anchor.
+VALIDATION_SPEAKERS = ("german_news_anchor", "grid_grey_haired_man", "retalking_woman_blue",
+                       "latentsync_woman_outdoors")
 # Minimum Pearson r between mouth openness and audio energy (c0) for a clip to be
 # trusted as in sync — a crude stand-in for SPACE's SyncNet-confidence filter.
 MIN_SYNC_R = 0.05
@@ -56,6 +58,7 @@ class Clip:
     mfcc: np.ndarray  # T×40
     points: np.ndarray  # T×68×2 normalized
     emotion: np.ndarray  # 8 one-hot / soft label
+    key: str = ""  # folder/file, the evaluation's clip key
 
 
 def talking_videos(data_dir: Path) -> list[Path]:
@@ -65,14 +68,11 @@ def talking_videos(data_dir: Path) -> list[Path]:
 
 
 def speaker_of(video: Path) -> str:
-    """Person id: MEAD/GRID names carry it; else the file (one person per video)."""
-    stem = video.stem
-    if "LipNet" in str(video):
-        return "grid_" + ("s2" if "id2" in stem else "s1")  # LipNet samples: GRID speakers
-    for token in stem.split("_"):
-        if len(token) == 4 and token[0] in "MW" and token[1:].isdigit():
-            return "mead_" + token
-    return f"{video.parent.name}/{stem}"
+    """The person in a clip, from the evaluation's speaker table, so training and
+    scoring agree on who is who (two GRID clips show the same man, for one)."""
+    from core.evaluation.crossval import speaker_of as table_speaker
+
+    return table_speaker(video)
 
 
 def emotion_of(video: Path) -> np.ndarray:
@@ -84,8 +84,11 @@ def emotion_of(video: Path) -> np.ndarray:
     return label
 
 
-def build_clip(video: Path, cache_dir: Path) -> Clip | None:
-    """Features + filtered landmarks of one talking video, or None if unusable."""
+def build_clip(video: Path, cache_dir: Path, require_sync: bool = True) -> Clip | None:
+    """Features + filtered landmarks of one talking video, or None if unusable.
+
+    ``require_sync`` drops clips whose lips do not follow loudness; held-out clips
+    skip it, since dropping the hard ones would flatter the held-out score."""
     track = load_track(video, cache_dir)
     mfcc = mfcc_per_frame(load_audio(video), FEATURE_FPS)
     n = min(len(mfcc), len(track.valid))
@@ -98,9 +101,11 @@ def build_clip(video: Path, cache_dir: Path) -> Clip | None:
     if stop - start < 30:
         return None
     points = track.points68[start:stop, :, :2].astype(np.float32)
-    if sync_score(mfcc[start:stop], points) < MIN_SYNC_R:
+    if require_sync and sync_score(mfcc[start:stop], points) < MIN_SYNC_R:
         return None  # audio and lips disagree: dubbed, unsynced or badly tracked
-    return Clip(video.stem, speaker_of(video), mfcc[start:stop], points, emotion_of(video))
+    from core.evaluation.crossval import clip_key
+
+    return Clip(video.stem, speaker_of(video), mfcc[start:stop], points, emotion_of(video), clip_key(video))
 
 
 def sync_score(mfcc: np.ndarray, points: np.ndarray) -> float:

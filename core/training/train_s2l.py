@@ -68,7 +68,7 @@ class Split:
 def prepare(config: TrainConfig) -> Split:
     """Load clips, split by speaker, augment train audio, fit feature stats."""
     clips = [c for v in ds.talking_videos(config.data)
-             if (c := ds.build_clip(v, config.cache)) is not None]
+             if (c := ds.build_clip(v, config.cache, ds.speaker_of(v) not in ds.VALIDATION_SPEAKERS)) is not None]
     if not clips:
         raise SpaceStudioError(f"No usable talking videos under {config.data / 'talking'}")
     val = [c for c in clips if c.speaker in ds.VALIDATION_SPEAKERS]
@@ -240,6 +240,7 @@ def save(model: Speech2Landmarks, split: Split, config: TrainConfig, metrics: di
     (config.out / "s2l_small.pt.sha256").write_text(f"{digest}  s2l_small.pt\n")
     (config.out / "metrics.json").write_text(json.dumps(
         {"metrics": metrics, "train": [c.name for c in split.train],
+         "train_videos": [c.key for c in split.train],
          "val": [c.name for c in split.val],
          "config": {k: str(v) for k, v in asdict(config).items()}}, indent=1))
     (config.out / "MODEL_CARD.md").write_text(model_card(split, config, metrics, digest))

@@ -81,3 +81,35 @@ def test_pose_mode_and_gaze_link_are_undoable(qtbot) -> None:  # noqa: ANN001
     session.undo()
     assert session.project.tracks.pose.mode == "add" and session.project.tracks.gaze.linked
     assert inspector.linked.isChecked()
+
+
+def test_landmark_keyframe_spans_and_easing_from_the_inspector(qtbot) -> None:  # noqa: ANN001
+    import numpy as np
+
+    from core.animation.commands import AddLandmarkKeyframe
+    from core.animation.landmark_track import LandmarkKeyframe
+
+    session = StudioSession()
+    track = session.project.tracks.landmarks
+    session.push(AddLandmarkKeyframe(track, LandmarkKeyframe(2.0, {48: (0.0, -0.1)}, 0.25, 0.25, "linear")))
+    inspector = Inspector(session)
+    qtbot.addWidget(inspector)
+    session.select(items(session.project.tracks, "landmarks"))
+    assert inspector.ease_in.isEnabled() and inspector.ease_in.value() == 0.25
+    inspector.ease_in.setValue(1.0)
+    inspector.ease_in.editingFinished.emit()
+    inspector.ease_out.setValue(0.0)
+    inspector.ease_out.editingFinished.emit()
+    inspector.easing.setCurrentText("ease_in")
+    inspector.easing.activated.emit(inspector.easing.currentIndex())
+    keyframe = track.keyframes[0]
+    assert (keyframe.ease_in, keyframe.ease_out, keyframe.easing) == (1.0, 0.0, "ease_in")
+    dy = track.offsets(np.array([1.5, 2.0, 2.01]))[:, 48, 1]
+    assert -0.1 < dy[0] < 0.0 and dy[1] == -0.1 and dy[2] == 0.0  # blends in over 1 s, cuts out
+    assert session.undo_stack.undo_label == "Edit Landmark Keyframe"
+    session.undo()
+    session.undo()  # each inspector edit is its own step
+    assert (track.keyframes[0].ease_in, track.keyframes[0].ease_out) == (1.0, 0.25)
+    assert inspector.ease_out.value() == 0.25  # the inspector shows the undone value
+    session.select(items(session.project.tracks, "blinks")[:0])
+    assert not inspector.ease_in.isEnabled()

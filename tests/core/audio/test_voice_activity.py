@@ -1,7 +1,7 @@
 import numpy as np
 import soundfile as sf
 
-from core.evaluation.vad import rms_per_frame, voice_activity
+from core.audio.voice_activity import rms_per_frame, voice_activity
 from tests.core.evaluation.synthetic import spoken_wav
 
 

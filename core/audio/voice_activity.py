@@ -1,6 +1,7 @@
 """A simple energy voice-activity detector, one decision per video frame.
 
-Why energy and not a learned VAD: the evaluation only needs to find the
+Used by the product (the mouth rests in pauses) and by the evaluation (the
+silence metric). Why energy and not a learned VAD: both only need to find the
 pauses between phrases of clean single-speaker recordings, and a rule anyone
 can re-derive keeps the silence metric reproducible.
 

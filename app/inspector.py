@@ -80,6 +80,9 @@ class Inspector(QWidget):
         self.pose_mode.activated.connect(self._set_pose_mode)
         self.linked = QCheckBox("Right eye follows left")
         self.linked.clicked.connect(self._set_linked)
+        self.pose_source = QLabel()
+        self.pose_source.setToolTip("Animation ▸ Import Pose from Video… / Regenerate Pose / Still Head")
+        form.addRow("Base motion", self.pose_source)
         form.addRow("Pose keys", self.pose_mode)
         form.addRow("Gaze", self.linked)
         return box
@@ -106,6 +109,7 @@ class Inspector(QWidget):
     def refresh(self) -> None:
         tracks = self.session.project.tracks
         self.pose_mode.setCurrentText(tracks.pose.mode)
+        self.pose_source.setText(_describe(tracks.pose.source, self.session.pose_ready()))
         self.linked.setChecked(tracks.gaze.linked)
         item = self._selected()
         for w in (self.time, self.value, self.easing, self.duration, self.ease_in, self.ease_out):
@@ -145,3 +149,12 @@ class Inspector(QWidget):
         self.session.push(command)
         self.session.end_drag()  # one inspector edit = one undo step (landmark edits merge otherwise)
         self.session.select([new])
+
+
+def _describe(source, ready: bool) -> str:  # noqa: ANN001 - core PoseSourceSettings
+    """'PoseGen seed 3', 'video clip.mp4', 'still'; '(computing…)' until its motion is there."""
+    from pathlib import Path
+
+    text = {"still": "still head", "generated": f"PoseGen seed {source.seed}",
+            "from-video": f"video {Path(source.video_path or '').name}"}[source.kind]
+    return text if ready else f"{text} (not computed)"

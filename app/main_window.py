@@ -15,6 +15,7 @@ from app.export_dialog import ExportDialog, run_export
 from app.inspector import Inspector
 from app.media import detect_rest_face
 from app.playback import Playback
+from app.pose_actions import PoseActions
 from app.preview_canvas import PreviewCanvas
 from app.studio_session import StudioSession
 from app.timeline_view import TimelineView
@@ -41,6 +42,7 @@ class StudioWindow(QMainWindow):
         self.timeline = TimelineView(self.session)
         self.inspector = Inspector(self.session)
         self.playback = Playback(self.session)
+        self.pose = PoseActions(self)
         self.playback.audio_unavailable.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.setCentralWidget(self.canvas)
         self._docks()
@@ -49,6 +51,7 @@ class StudioWindow(QMainWindow):
         self.setAcceptDrops(True)
         self.resize(1400, 900)
         self.session.history_changed.connect(self._history_changed)
+        self.session.history_changed.connect(lambda: self.auto_generate and self.pose.ensure())
         self._history_changed()
         self._autosave_timer = QTimer(self, interval=AUTOSAVE_MS)
         self._autosave_timer.timeout.connect(self.autosave)
@@ -104,6 +107,10 @@ class StudioWindow(QMainWindow):
         self._action(p, "First Frame", lambda: self.session.set_frame(0), "Home")
         self._action(p, "Last Frame", lambda: self.session.set_frame(self.session.project.frame_count - 1), "End")
         self._action(p, "Loop Selection Range", self.toggle_loop)
+        a = self.menuBar().addMenu("&Animation")
+        self._action(a, "Import Pose from Video…", self.pose.import_video_dialog)
+        self._action(a, "Regenerate Pose (new seed)", self.pose.regenerate)
+        self._action(a, "Still Head", self.pose.still)
         v = self.menuBar().addMenu("&View")
         self._action(v, "Reset Zoom", self.canvas.reset_view, "Ctrl+0")
 
@@ -176,6 +183,9 @@ class StudioWindow(QMainWindow):
         if ok:
             self._add_recent(path)
             self.offer_recovery(Path(path))
+            if self.auto_generate and self.session.portrait is not None and self.session.samples is not None:
+                self.generate_speech_motion(quiet=True)
+                self.pose.ensure()
         return ok
 
     def save_to(self, path: str) -> bool:
@@ -234,6 +244,7 @@ class StudioWindow(QMainWindow):
         elif self.session.project.audio_path is not None:
             self._initial_blinks()
             self.generate_speech_motion(quiet=True)
+            self.pose.ensure()
 
     def _initial_blinks(self) -> None:
         """Blinks at the project's rate when the clip has none yet (an undoable step)."""

@@ -50,13 +50,18 @@ def emotion_displacements() -> dict[str, np.ndarray] | None:
         return None
 
 
-def compose_frames(project: Project, face: FaceLandmarks, mouth: np.ndarray,
-                   speech_base: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """T×98×2 pixel rigs and T mouth openings for every frame of the project."""
+def compose_frames(project: Project, face: FaceLandmarks, mouth: np.ndarray, speech_base: np.ndarray | None = None,
+                   pose_deltas: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """T×98×2 pixel rigs and T mouth openings for every frame of the project.
+
+    ``pose_deltas`` (T×6, PoseGen or a video) move the head under the pose track; None keeps it still."""
+    from core.pose_source import absolute_pose
+
     frames = max(project.frame_count, 1)
     rest = normalize(face)
     base = speech_base if speech_base is not None else loudness_base(rest, np.resize(mouth, frames))
     base = np.concatenate([base, np.repeat(base[-1:], max(0, frames - len(base)), 0)])[:frames]
-    composed = compose(base, rest, project.tracks, emotion_displacements(), None, project.fps)
+    base_pose = None if pose_deltas is None else absolute_pose(rest.pose, pose_deltas, frames)
+    composed = compose(base, rest, project.tracks, emotion_displacements(), base_pose, project.fps)
     motion = to_motion_frames(composed, rest.rig_z)
     return np.asarray(motion.rig, np.float32), np.asarray(motion.mouth_open, np.float32)

@@ -11,10 +11,12 @@ import numpy as np
 from PySide6.QtCore import QObject, Signal
 
 from app.media import Portrait, load_portrait, load_speech
+from app.pose_motion import PoseCache, PoseRequest
 from app.rig_preview import compose_frames, mouth_envelope
 from app.timeline_items import Item, exists, items
 from core.animation.commands import Command
 from core.animation.project import Project
+from core.animation.tracks import PoseSourceSettings
 from core.animation.project_file import load_project, save_project
 
 
@@ -37,6 +39,7 @@ class StudioSession(QObject):
         self.selection: list[Item] = []
         self._rigs: tuple[np.ndarray, np.ndarray] | None = None
         self.speech_base: np.ndarray | None = None  # S2L output T×68×2, once generated
+        self.poses = PoseCache()  # base head motion per pose source (PoseGen / video)
         self._attach(Project(fps=25.0, duration=4.0))
 
     def _attach(self, project: Project) -> None:
@@ -85,6 +88,22 @@ class StudioSession(QObject):
     def set_speech_base(self, base: np.ndarray | None) -> None:
         """Use S2L's predicted lip motion (normalized T×68×2) as the base motion."""
         self.speech_base = base
+        self._rigs = None
+        self.project_changed.emit()
+
+    def pose_request(self, source: PoseSourceSettings | None = None) -> PoseRequest:
+        """What the base pose for ``source`` (default: the pose track's) depends on."""
+        project = self.project
+        audio = str(project.audio_path) if project.audio_path else None
+        return PoseRequest(source or project.tracks.pose.source, audio, project.fps, max(project.frame_count, 1))
+
+    def pose_ready(self) -> bool:
+        """True when the pose track's source has its motion (or needs none)."""
+        return self.pose_request() in self.poses
+
+    def set_pose_motion(self, request: PoseRequest, deltas: np.ndarray | None) -> None:
+        """Keep computed pose deltas; the preview uses them while ``request`` is the current source."""
+        self.poses.put(request, deltas)
         self._rigs = None
         self.project_changed.emit()
 
@@ -167,7 +186,8 @@ class StudioSession(QObject):
         if self.portrait is None:
             return None
         if self._rigs is None:
-            self._rigs = compose_frames(self.project, self.portrait.rest_face, self.mouth, self.speech_base)
+            self._rigs = compose_frames(self.project, self.portrait.rest_face, self.mouth, self.speech_base,
+                                        self.poses.get(self.pose_request()))
         return self._rigs
 
     def rig_at(self, frame: int) -> tuple[np.ndarray, float] | None:

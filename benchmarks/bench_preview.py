@@ -18,7 +18,6 @@ import argparse  # noqa: E402
 import os  # noqa: E402
 import shutil  # noqa: E402
 import statistics  # noqa: E402
-import subprocess  # noqa: E402
 import sys  # noqa: E402
 from pathlib import Path  # noqa: E402
 
@@ -27,16 +26,20 @@ SAMPLE = ROOT / "resources" / "sample"
 sys.path.insert(0, str(ROOT))
 
 
-def start_display() -> subprocess.Popen | None:
-    """An Xvfb of our own when no display is set."""
+def start_display() -> None:
+    """An Xvfb of our own when no display is set; it stops once this process has exited."""
     if os.environ.get("DISPLAY") or shutil.which("Xvfb") is None:
-        return None
+        return
     display = f":{600 + os.getpid() % 300}"
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(0.8)
+    script = (f"Xvfb {display} -screen 0 1600x1000x24 -nolisten tcp & x=$!; "
+              f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 0.2; done; kill $x")
+    quiet = [(os.POSIX_SPAWN_OPEN, fd, "/dev/null", os.O_WRONLY, 0) for fd in (1, 2)]
+    os.posix_spawnp("sh", ["sh", "-c", script], dict(os.environ), file_actions=quiet, setsid=True)
+    deadline = time.monotonic() + 10
+    while not Path(f"/tmp/.X11-unix/X{display[1:]}").exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.1)
     os.environ["DISPLAY"] = display
-    return proc
 
 
 class Frames:
@@ -179,7 +182,7 @@ def main() -> int:
     parser.add_argument("--seconds", type=float, default=4.0, help="how long to play")
     parser.add_argument("--repeats", type=int, default=30, help="edits per latency measurement")
     args = parser.parse_args()
-    xvfb = start_display()
+    start_display()
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
     from PySide6.QtWidgets import QApplication
 
@@ -223,9 +226,6 @@ def main() -> int:
         print(f"{name:<{width}}  {value:<40}  {target}")
     window.session.undo_stack.set_clean()
     window.close()
-    if xvfb is not None:  # stop our display once this process has let go of it
-        subprocess.Popen(["sh", "-c", f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 0.2; done; kill {xvfb.pid}"],
-                         start_new_session=True)
     return 0
 
 

@@ -4,15 +4,27 @@ from __future__ import annotations
 
 import os
 import shutil
-import subprocess
 import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-_outlive_us: list[subprocess.Popen] = []  # held until exit, so no "still running" warning
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample"
+
+
+def _start_xvfb(display: str) -> None:
+    """Xvfb that stops once this process has exited: Qt and Mesa's GLX/EGL connections close during
+    interpreter shutdown, and a display that vanishes first kills the run with an XIO error."""
+    script = (f"Xvfb {display} -screen 0 1600x1000x24 -nolisten tcp & x=$!; "
+              f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 0.2; done; kill $x")
+    quiet = [(os.POSIX_SPAWN_OPEN, fd, "/dev/null", os.O_WRONLY, 0) for fd in (1, 2)]
+    os.posix_spawnp("sh", ["sh", "-c", script], dict(os.environ), file_actions=quiet, setsid=True)
+    socket = Path(f"/tmp/.X11-unix/X{display[1:]}")
+    deadline = time.monotonic() + 10
+    while not socket.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    time.sleep(0.1)
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -21,9 +33,7 @@ def xvfb_display() -> Iterator[str]:
     if shutil.which("Xvfb") is None:
         pytest.skip("Xvfb is not installed: the studio's QOpenGLWidget needs an X server")
     display = f":{200 + os.getpid() % 500}"
-    proc = subprocess.Popen(["Xvfb", display, "-screen", "0", "1600x1000x24", "-nolisten", "tcp"],
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    time.sleep(0.8)
+    _start_xvfb(display)
     os.environ["DISPLAY"] = display
     os.environ["QT_QPA_PLATFORM"] = "xcb"
     from PySide6.QtCore import QStandardPaths
@@ -33,11 +43,6 @@ def xvfb_display() -> Iterator[str]:
 
     _gl_format()
     yield display
-    # Stop Xvfb only once this process has exited: Qt and Mesa's EGL/GLX connections close
-    # during interpreter shutdown, and a display that vanishes first kills us with an XIO error.
-    _outlive_us.append(proc)
-    _outlive_us.append(subprocess.Popen(["sh", "-c", f"while kill -0 {os.getpid()} 2>/dev/null; do sleep 0.2; done; kill {proc.pid}"],
-                     stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True))
 
 
 @pytest.fixture

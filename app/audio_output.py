@@ -70,8 +70,8 @@ class AudioClip:
             anchor = self._anchor
         if anchor is None:
             return None
-        dac_time, cursor = anchor
-        return self.start_s + cursor / self.rate + max(0.0, now - dac_time)
+        dac_time, cursor = anchor  # before dac_time, the block before this one is still sounding
+        return max(self.start_s, self.start_s + cursor / self.rate + (now - dac_time))
 
 
 class AudioOutput(QObject):

@@ -14,6 +14,9 @@ from app.audio_output import AudioOutput
 from app.studio_session import StudioSession
 
 
+AUDIO_GRACE_S = 1.0  # an audio clock further than this from the wall clock is not trusted
+
+
 class Playback(QObject):
     """Plays the session's frames at ``speed`` (J/K/L); loops inside ``loop_range`` when set."""
 
@@ -43,6 +46,7 @@ class Playback(QObject):
 
     def play(self, speed: float = 1.0) -> None:
         self._start_frame, self.speed = self.session.frame, speed
+        self.audio.stop()  # J/L at other speeds is silent
         self.audio_clock = speed == 1.0 and self._start_audio(self._start_frame)
         self._clock.start()
         self._timer.start()
@@ -96,11 +100,17 @@ class Playback(QObject):
         return int(clip_time * self.session.project.fps + 1e-6)
 
     def _clock_frame(self) -> int:
+        """The audio clock's frame while it runs in real time; else the wall clock's."""
+        fps, elapsed = self.session.project.fps, self._clock.elapsed() / 1000.0
         if self.audio_clock:
             position = self.audio.position()
-            return self._start_frame if position is None else self.frame_at(position)
-        elapsed = self._clock.elapsed() / 1000.0
-        return self._start_frame + int(elapsed * self.session.project.fps * self.speed)
+            wall = self._start_frame / fps + elapsed * self.speed
+            if position is None and elapsed < AUDIO_GRACE_S:
+                return self._start_frame  # the first block is still on its way to the speaker
+            if position is not None and abs(position - wall) < AUDIO_GRACE_S:
+                return self.frame_at(position)
+            self.audio_clock = False  # a device clock that stalls or races: the wall clock takes over
+        return self._start_frame + int(elapsed * fps * self.speed)
 
     def _tick(self) -> None:
         """Frame from the audio or wall clock (skips frames when painting is slow)."""

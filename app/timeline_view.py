@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRectF, Qt, Signal
+from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt, Signal
 from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPen, QPixmap, QPolygonF, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
@@ -33,7 +33,17 @@ class TimelineView(QWidget):
         self.setMinimumHeight(self.tops[-1] + self.lanes[-1].height + 4)
         for sig in (session.project_changed, session.selection_changed, session.media_changed):
             sig.connect(self.update)
-        session.frame_changed.connect(lambda _f: self.update())
+        session.frame_changed.connect(self._playhead_moved)
+        self._playhead_x: float | None = None
+
+    def _playhead_moved(self, frame: int) -> None:
+        """Repaint only the strips under the old and new playhead and the time readout (cheap playback)."""
+        x = self.x_of(frame / self.session.project.fps)
+        for strip in (self._playhead_x, x):
+            if strip is not None:
+                self.update(QRect(int(strip) - 3, 0, 7, self.height()))
+        self.update(QRect(0, 0, HEADER_W, RULER_H))
+        self._playhead_x = x
 
     # --- coordinates -----------------------------------------------------------------
     def x_of(self, t: float) -> float:
@@ -190,7 +200,7 @@ class TimelineView(QWidget):
         p.restore()
 
     def _paint_playhead(self, p: QPainter) -> None:
-        x = self.x_of(self.session.frame / self.session.project.fps)
+        x = self._playhead_x = self.x_of(self.session.frame / self.session.project.fps)
         p.setPen(QPen(QColor("#ff5252"), 2))
         p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
         p.fillRect(0, 0, HEADER_W, RULER_H, QColor("#2d2d33"))

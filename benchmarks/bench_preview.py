@@ -42,6 +42,9 @@ def start_display() -> None:
     os.environ["DISPLAY"] = display
 
 
+WAIT = None  # QEventLoop.ProcessEventsFlag.WaitForMoreEvents once Qt is imported
+
+
 class Frames:
     """Counts finished paints of the canvas (``frameSwapped``) and waits for the next one."""
 
@@ -67,7 +70,7 @@ class Frames:
         """Seconds until the next finished paint."""
         start, seen = time.perf_counter(), self.count
         while self.count == seen and time.perf_counter() - start < timeout:
-            self.app.processEvents()
+            self.app.processEvents(WAIT)  # sleeps until an event: no busy loop stealing the CPU from llvmpipe
         return self.last - start
 
 
@@ -95,7 +98,7 @@ def measure_playback(app, window, frames: Frames, seconds: float,  # noqa: ANN00
     start = time.perf_counter()
     shown: set[int] = set()
     while time.perf_counter() - start < seconds and window.playback.playing:
-        app.processEvents()
+        app.processEvents(WAIT)
         shown.add(window.session.frame)
     elapsed = time.perf_counter() - start
     window.playback.pause()
@@ -184,7 +187,11 @@ def main() -> int:
     args = parser.parse_args()
     start_display()
     os.environ.setdefault("QT_QPA_PLATFORM", "xcb")
+    from PySide6.QtCore import QEventLoop
     from PySide6.QtWidgets import QApplication
+
+    global WAIT
+    WAIT = QEventLoop.ProcessEventsFlag.WaitForMoreEvents
 
     from app.studio_main import _gl_format
 

@@ -18,6 +18,13 @@ from pathlib import Path
 from core.errors import OutputError
 
 
+def _umask() -> int:
+    """The process umask (reading it means setting it, so it is set straight back)."""
+    mask = os.umask(0o022)
+    os.umask(mask)
+    return mask
+
+
 def _temp_name(target: Path, kind: str) -> Path:
     """A fresh hidden name next to ``target`` (raises OutputError if the folder is not writable)."""
     folder = target.parent
@@ -25,9 +32,13 @@ def _temp_name(target: Path, kind: str) -> Path:
         raise OutputError(f"output folder does not exist: {folder}")
     try:
         if kind == "dir":
-            return Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=folder))
+            temp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".partial", dir=folder))
+            temp.chmod(0o777 & ~_umask())
+            return temp
         handle, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=f".partial{target.suffix}", dir=folder)
         os.close(handle)
+        # mkstemp makes private (0600) files; the finished output gets the user's usual mode.
+        Path(name).chmod(0o666 & ~_umask())
         return Path(name)
     except OSError as err:
         raise OutputError(f"cannot write {target.name}: folder {folder} is not writable ({err.strerror or err})") from err

@@ -70,14 +70,26 @@ def test_playhead_follows_the_audio_clock(qtbot) -> None:  # noqa: ANN001
     playback.play()
     assert playback.audio_clock
     audio.pull(800, dac_time=10.0)  # 50 ms block starting at the clip's 1.0 s reaches the DAC at t=10
-    audio.now = 10.0 + 0.5  # the device says half a second of sound has been heard since
-    qtbot.waitUntil(lambda: session.frame == playback.frame_at(1.5) == 37, timeout=2000)
-    audio.now = 10.0 + 0.04  # audio clock went slow (device stalled): the playhead waits with it
-    qtbot.wait(50)
-    assert session.frame == 26
+    audio.now = 10.0 + 0.3  # the device says 0.3 s of sound has been heard since
+    qtbot.waitUntil(lambda: session.frame == playback.frame_at(1.3) == 32, timeout=2000)
+    audio.now = 10.0 + 0.04  # the sound is behind (the device stalled): the playhead waits for it
+    qtbot.waitUntil(lambda: session.frame == 26, timeout=2000)
+    assert playback.audio_clock
     playback.pause()
     first = audio.pulled[0]
     assert np.allclose(first, session.samples[16000:16800], atol=1e-6)  # sound starts at the playhead
+
+
+def test_a_racing_audio_clock_hands_over_to_the_wall_clock(qtbot) -> None:  # noqa: ANN001
+    session = _speech_session()
+    audio = PulledOutput()
+    playback = Playback(session, audio)
+    playback.play()
+    audio.pull(800, dac_time=0.0)
+    audio.now = 2.5  # a sink that swallows sound faster than real time (e.g. ALSA's null device)
+    qtbot.waitUntil(lambda: not playback.audio_clock, timeout=2000)
+    assert session.frame < 25  # the wall clock's frame, not 2.5 s in
+    playback.pause()
 
 
 def test_scrubbing_plays_a_short_faded_snippet(qtbot) -> None:  # noqa: ANN001

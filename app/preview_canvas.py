@@ -103,6 +103,12 @@ class PreviewCanvas(QOpenGLWidget):
             target = _PlacedFramebuffer(fbo, self._gl_viewport(fbo.size[1]))
             if hasattr(self._renderer, "render_to"):
                 self._renderer.render_to(target, rig[0], rig[1])
+
+    def update(self, *_signal_args: object) -> None:
+        """Schedule the GL frame and the overlay together: one window composition per frame, not two.
+
+        (Also the slot for session signals, whose payload it ignores.)"""
+        super().update()
         self.overlay.update()
 
     def _gl_viewport(self, fb_height: int) -> tuple[int, int, int, int]:

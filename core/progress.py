@@ -51,10 +51,17 @@ class TextProgressBar:
         self._width = width
         self._last_draw = 0.0
         self._stage = ""
+        self._interactive = bool(getattr(stream, "isatty", lambda: False)())
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         now = time.monotonic()
         finished = total > 0 and done >= total
+        if not self._interactive:
+            # Logs and pipes get one line per finished stage, not a pile of redraws.
+            if finished:
+                self._stream.write(f"{stage}: {done}/{total} done\n")
+                self._stream.flush()
+            return
         if stage == self._stage and not finished and now - self._last_draw < 0.1:
             return
         if stage != self._stage and self._stage:

@@ -3,8 +3,9 @@
 MakeItTalk's cartoon path: triangulate the landmarks plus points that pin the
 rest of the picture, texture every triangle with the original pixels and move
 only the vertices per frame. Sharp drawn edges survive because pixels are never
-re-synthesised. The mesh and its motion rules live in ``warp_mesh``; the inside
-of an open mouth is drawn afterwards by ``mouth_cavity``.
+re-synthesised. The mesh and its motion rules live in ``warp_mesh``; closing
+upper lids are drawn afterwards by ``eyelid_pass`` and the inside of an open
+mouth by ``mouth_cavity``.
 
 The renderer owns GL objects but no window: give it a context, then either
 ``render`` (offscreen, returns pixels; export and tests) or ``render_to`` a
@@ -20,6 +21,7 @@ import moderngl
 import numpy as np
 
 from core.landmarks.face_landmarks import RIG_POINT_COUNT, FaceLandmarks
+from core.render.eyelid_pass import EyelidPass
 from core.render.mouth_cavity import MouthCavity
 from core.render.warp_mesh import MeshConfig, WarpMesh, clamp_rig
 
@@ -80,6 +82,7 @@ class MeshWarpRenderer:
             index_buffer=self._index,
             index_element_size=4,
         )
+        self._eyelids = EyelidPass(ctx, portrait, self.out_size, self.mesh.rest_rig)
         self._cavity = MouthCavity(ctx, self.image_size, self.out_size, self.mesh.rest_rig)
         self._offscreen: moderngl.Framebuffer | None = None
 
@@ -119,6 +122,7 @@ class MeshWarpRenderer:
         self._pos.write(self.mesh.positions(rig).tobytes())
         self._texture.use(0)
         self._vao.render(moderngl.TRIANGLES)
+        self._eyelids.draw(rig, flip_y)
         self._cavity.draw(clamp_rig(rig), mouth_open, flip_y)
 
     def _framebuffer(self) -> moderngl.Framebuffer:
@@ -129,6 +133,7 @@ class MeshWarpRenderer:
     def release(self) -> None:
         """Free the GL objects (the context stays the caller's)."""
         self._cavity.release()
+        self._eyelids.release()
         for obj in (self._vao, self._index, self._pos, self._uv, self._program, self._texture):
             obj.release()
         if self._offscreen is not None:

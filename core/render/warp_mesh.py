@@ -18,6 +18,10 @@ the inner-lip polygon is made of mesh edges and an opening mouth never folds
 triangles across the lip line. Per frame only the positions change
 (``WarpMesh.positions``); triangles are checked for fold-overs and the background
 ring is made to follow the head more until none fold.
+
+Upper lids never pull the mesh below their open shape (``hold_open_lids``): a
+closing lid would squash the eye's outline, lashes and pupil into dark streaks.
+The eye stays open under the lid and ``eyelid_pass`` draws the lid over it.
 """
 
 from __future__ import annotations
@@ -105,6 +109,44 @@ def clamp_rig(rig: np.ndarray) -> np.ndarray:
     rig[RIG_UPPER_LIDS] = upper
     for up, low in _INNER_PAIRS:
         rig[up, 1] = min(rig[up, 1], rig[low, 1])
+    return rig
+
+
+def eye_frame(rig: np.ndarray, eye: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Inner-to-outer corner origin, unit axis along the corners and unit normal (pointing down)."""
+    c0, c1 = rig[_EYE_CORNERS[eye][0]], rig[_EYE_CORNERS[eye][1]]
+    axis = (c1 - c0) / max(float(np.linalg.norm(c1 - c0)), 1e-6)
+    return c0, axis, np.array([-axis[1], axis[0]])
+
+
+def open_upper_lids(rest_rig: np.ndarray, rig: np.ndarray) -> np.ndarray:
+    """2×7×2: the rest upper lids carried onto this frame's eye corners (the open lid's place)."""
+    out = np.empty((2, LID_POINTS, 2))
+    rest_upper = rest_rig[RIG_UPPER_LIDS].reshape(2, LID_POINTS, 2)
+    for eye in (0, 1):
+        r0, ra, rn = eye_frame(rest_rig, eye)
+        c0, ca, cn = eye_frame(rig, eye)
+        scale = np.linalg.norm(rig[_EYE_CORNERS[eye][1]] - c0) / max(
+            float(np.linalg.norm(rest_rig[_EYE_CORNERS[eye][1]] - r0)), 1e-6
+        )
+        local = rest_upper[eye] - r0
+        u, v = local @ ra, local @ rn
+        out[eye] = c0 + scale * (u[:, None] * ca + v[:, None] * cn)
+    return out
+
+
+def hold_open_lids(rest_rig: np.ndarray, rig: np.ndarray) -> np.ndarray:
+    """``rig`` with every upper-lid point that is lower than its open place moved back up to it."""
+    rig = np.array(rig, np.float64)
+    upper = rig[RIG_UPPER_LIDS].reshape(2, LID_POINTS, 2)
+    opened = open_upper_lids(rest_rig, rig)
+    for eye in (0, 1):
+        _, _, normal = eye_frame(rig, eye)
+        below = np.maximum((upper[eye] - opened[eye]) @ normal, 0.0)
+        upper[eye] -= below[:, None] * normal
+    rig[RIG_UPPER_LIDS] = upper.reshape(-1, 2)
+    lower = rig[RIG_LOWER_LIDS]
+    rig[RIG_UPPER_LIDS.start : RIG_UPPER_LIDS.stop, 1] = np.minimum(rig[RIG_UPPER_LIDS, 1], lower[:, 1])
     return rig
 
 
@@ -288,7 +330,7 @@ class WarpMesh:
 
     def positions(self, rig: np.ndarray) -> np.ndarray:
         """V×2 vertex positions (pixels) for one frame's rig points (98×2 pixels)."""
-        rig = clamp_rig(rig)
+        rig = hold_open_lids(self.rest_rig, clamp_rig(rig))
         matrix, offset = similarity_fit(self.rest_rig[_STABLE], rig[_STABLE])
         rings = [self._iris_ring_positions(rig, eye, matrix, offset) for eye in (0, 1)]
         rig[RIG_IRIS] = self._iris_centres(rig, matrix, offset)

@@ -1,0 +1,279 @@
+"""Closing upper lids, drawn over the warped portrait.
+
+Warping alone cannot close an eye: pulling the upper-lid vertices down squashes
+the drawn outline, the lashes and the pupil into dark streaks. So the mesh keeps
+each eye open (``warp_mesh.hold_open_lids``) and this pass draws the lid over it,
+like ``mouth_cavity`` draws the inside of the mouth.
+
+For each eye the covered region runs from the open lid (the rest upper lid
+carried onto this frame's eye corners, raised by the part of the portrait's own
+lid line that lies above the landmarks) down to the current upper lid. It is
+filled with lid skin: per-column colours measured once from a band of skin above
+the rest lid (below the brow; dark lines such as a crease are left out), shaded a
+little darker toward the lid edge. Along the current lid edge runs a lash line
+whose colour and thickness come from the darkest pixels of the rest upper-lid
+line, so it matches a cartoon's outline and reads as lashes on a photo; under it
+a faint shadow falls on the eye that is still open. Every edge is antialiased
+from per-vertex pixel distances, and the frame's alpha is left as it is.
+
+The region is meshed as a strip of ``COLUMNS`` columns along the line between
+the eye corners; each column spans from the top of the lid skin to just below the
+lash line.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import cv2
+import moderngl
+import numpy as np
+
+from core.landmarks.face_landmarks import LID_POINTS, RIG_LOWER_LIDS, RIG_UPPER_LIDS
+from core.render.warp_mesh import clamp_rig, eye_frame, open_upper_lids
+
+COLUMNS = 24
+SKIN_COLUMNS = 16  # lid-colour samples across each eye
+_CORNERS = ((36, 39), (42, 45))
+_BROWS = (slice(17, 22), slice(22, 27))
+_FLOATS_PER_VERTEX = 7
+
+VERTEX_SHADER = """
+#version 330
+uniform vec2 image_size;
+uniform float flip_y;
+in vec2 in_pos;
+in vec4 in_geo;   // px above the lid edge, px below the top of the lid skin, across (0..1), shadow width
+in float in_lid;  // lid height in px at this column
+out vec4 geo;
+out float lid_h;
+void main() {
+    vec2 ndc = (in_pos + 0.5) / image_size * 2.0 - 1.0;
+    gl_Position = vec4(ndc.x, flip_y * ndc.y, 0.0, 1.0);
+    geo = in_geo;
+    lid_h = in_lid;
+}
+"""
+
+FRAGMENT_SHADER = """
+#version 330
+uniform sampler2D lid_colours;  // SKIN_COLUMNS x 2 (one row per eye)
+uniform float eye_row;
+uniform vec3 lash_colour;
+uniform float lash_half;        // half the lash line's thickness in image px
+uniform float pixel_scale;      // output px per image px
+uniform float amount;           // fades the lid in over its first pixel of travel
+in vec4 geo;
+in float lid_h;
+out vec4 colour;
+void main() {
+    float d = geo.x, dt = geo.y, across = geo.z, shadow_w = geo.w;
+    float px = 1.0 / pixel_scale;
+    float half_w = max(lash_half * (0.55 + 0.45 * sin(3.14159265 * across)), 0.5 * px);
+    vec3 skin = texture(lid_colours, vec2(across, eye_row)).rgb;
+    // The lid curves away from the viewer toward its edge: a touch darker there.
+    skin *= 1.0 - 0.10 * (1.0 - smoothstep(0.0, max(0.6 * lid_h, px), d));
+    float skin_a = clamp(d * pixel_scale + 0.5, 0.0, 1.0) * clamp(dt * pixel_scale / 1.5 + 0.5, 0.0, 1.0);
+    float lash_a = clamp((half_w - abs(d)) * pixel_scale + 0.5, 0.0, 1.0);
+    float below = -d - half_w;
+    float shadow_a = shadow_w > 0.0 ? 0.3 * (1.0 - smoothstep(0.0, shadow_w, below)) * step(0.0, below) : 0.0;
+    // Premultiplied: lash over skin over shadow.
+    vec3 p = skin * skin_a + (1.0 - skin_a) * lash_colour * 0.3 * shadow_a;
+    float a = skin_a + (1.0 - skin_a) * shadow_a;
+    p = lash_colour * lash_a + (1.0 - lash_a) * p;
+    a = lash_a + (1.0 - lash_a) * a;
+    colour = vec4(p / max(a, 1e-4), a * amount);
+}
+"""
+
+
+@dataclass(frozen=True)
+class LidLook:
+    """What one eye's lid looks like, measured on the rest portrait (image pixels)."""
+
+    skin: np.ndarray  # SKIN_COLUMNS×3 uint8, corner 36/42 side first
+    lash_colour: np.ndarray  # 3 floats 0..1
+    lash_width: float  # thickness of the drawn lid line
+    rise: float  # how far the lid line reaches above the landmarks
+    eye_width: float  # corner to corner at rest
+
+
+def _polyline(rig: np.ndarray, eye: int, part: slice) -> np.ndarray:
+    """Corner, the 7 interior lid points, corner (9×2)."""
+    lids = rig[part].reshape(2, LID_POINTS, 2)[eye]
+    return np.vstack([rig[_CORNERS[eye][0]], lids, rig[_CORNERS[eye][1]]])
+
+
+def _local(points: np.ndarray, origin: np.ndarray, axis: np.ndarray, normal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    rel = points - origin
+    return rel @ axis, rel @ normal
+
+
+def _resample(u: np.ndarray, v: np.ndarray, at: np.ndarray) -> np.ndarray:
+    """v(u) at ``at``; u is made non-decreasing first (noisy landmarks can zig-zag)."""
+    return np.interp(at, np.maximum.accumulate(u), v)
+
+
+def _sample(image: np.ndarray, points: np.ndarray) -> np.ndarray:
+    """Bilinear RGBA samples (float) at N×2 pixel positions."""
+    pts = points.reshape(-1, 1, 2).astype(np.float32)
+    out = cv2.remap(image, pts[..., 0], pts[..., 1], cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
+    return out.reshape(-1, image.shape[2]).astype(np.float64)
+
+
+def _luma(rgb: np.ndarray) -> np.ndarray:
+    return rgb[..., :3] @ np.array([0.299, 0.587, 0.114])
+
+
+def measure_lid(portrait: np.ndarray, rest_rig: np.ndarray, eye: int) -> LidLook:
+    """Lid skin colours above the rest upper lid and the lid line's colour, thickness and rise."""
+    origin, axis, normal = eye_frame(rest_rig, eye)
+    upper = _polyline(rest_rig, eye, RIG_UPPER_LIDS)
+    lower = _polyline(rest_rig, eye, RIG_LOWER_LIDS)
+    uu, vu = _local(upper, origin, axis, normal)
+    ul, vl = _local(lower, origin, axis, normal)
+    width = max(float(uu[-1]), 1.0)
+    at = np.linspace(0.0, width, 33)
+    height = max(float((_resample(ul, vl, at) - _resample(uu, vu, at)).max()), 1.0)
+    _, v_brow = _local(rest_rig[_BROWS[eye]], origin, axis, normal)
+    brow_gap = max(float(vu.min() - v_brow.mean()), 0.6 * height, 3.0)
+
+    def at_lid(u: np.ndarray, offsets: np.ndarray) -> np.ndarray:
+        """Points at lid positions u moved along the normal by offsets (U×T×2)."""
+        base = origin + u[:, None] * axis + _resample(uu, vu, u)[:, None] * normal
+        return base[:, None, :] + offsets[None, :, None] * normal
+
+    # The lid line: on each profile across the rest upper lid, the dark run nearest the landmarks
+    # (a wide window finds a line the landmarks miss by a little, without taking the brow).
+    window = max(3.0, 0.3 * height)
+    offsets = np.arange(-window, window + 1e-6, 0.5)
+    u_prof = np.linspace(0.15, 0.85, 11) * width
+    prof = _sample(portrait, at_lid(u_prof, offsets)).reshape(len(u_prof), len(offsets), -1)
+    luma = _luma(prof)
+
+    # Skin band: above the lid line, below the brow; lines (crease, brow hair) dropped by brightness.
+    band_offsets = -np.linspace(0.15, 0.45, 10) * brow_gap - 0.6 * window
+    band_u = np.linspace(0.0, 1.0, SKIN_COLUMNS) * width
+    jitter = np.array([-0.03, 0.0, 0.03]) * width
+    band = np.stack([_sample(portrait, at_lid(np.clip(band_u + j, 0, width), band_offsets)) for j in jitter], 1)
+    band = band.reshape(SKIN_COLUMNS, -1, portrait.shape[2])
+    skin_luma = float(np.median(_luma(band)))
+    skin = np.empty((SKIN_COLUMNS, 3))
+    for k in range(SKIN_COLUMNS):
+        px = band[k]
+        keep = (_luma(px) >= 0.85 * np.median(_luma(px))) & (px[:, 3] > 128)
+        skin[k] = np.median(px[keep][:, :3] if keep.any() else px[:, :3], 0)
+    skin = cv2.GaussianBlur(skin[:, None, :], (1, 5), 0)[:, 0, :] if SKIN_COLUMNS >= 5 else skin
+
+    widths, rises, dark_rgb = [], [], []
+    for k in range(len(u_prof)):
+        lightest, darkest = float(luma[k].max()), float(luma[k].min())
+        if darkest > min(skin_luma, lightest) - 25:  # no visible line here
+            continue
+        dark = luma[k] < 0.5 * (darkest + min(skin_luma, lightest))
+        runs = np.flatnonzero(np.diff(np.concatenate([[0], dark.astype(int), [0]])))
+        starts, ends = runs[0::2], runs[1::2] - 1
+        gap = np.maximum(np.maximum(offsets[starts], -offsets[ends]), 0.0)  # distance of each run from offset 0
+        r = int(np.argmin(gap))
+        lo, hi = starts[r], ends[r]
+        widths.append((hi - lo + 1) * 0.5)
+        rises.append(max(0.0, -offsets[lo]))
+        dark_rgb.append(prof[k, lo + int(np.argmin(luma[k, lo : hi + 1])), :3])
+    lash = np.median(dark_rgb, 0) / 255.0 if dark_rgb else np.median(skin, 0) / 255.0 * 0.35
+    line_width = float(np.median(widths)) if widths else 0.04 * width
+    rise = float(np.median(rises)) if rises else 0.5 * line_width
+    return LidLook(
+        skin=np.clip(np.round(skin), 0, 255).astype(np.uint8),
+        lash_colour=lash,
+        lash_width=float(np.clip(line_width, 1.0, 0.06 * width)),
+        rise=float(np.clip(rise, 0.0, 0.25 * height)),
+        eye_width=width,
+    )
+
+
+def lid_vertices(rest_rig: np.ndarray, rig: np.ndarray, eye: int, look: LidLook, pixel_scale: float) -> tuple[np.ndarray, float]:
+    """Triangle list (N×7: x, y, d_edge, d_top, across, shadow_w, lid_h) and the lid's travel in px."""
+    origin, axis, normal = eye_frame(rig, eye)
+    opened = open_upper_lids(rest_rig, rig)[eye]
+    corners = rig[list(_CORNERS[eye])]
+    u_open, v_open = _local(np.vstack([corners[0], opened, corners[1]]), origin, axis, normal)
+    u_cur, v_cur = _local(_polyline(rig, eye, RIG_UPPER_LIDS), origin, axis, normal)
+    u_low, v_low = _local(_polyline(rig, eye, RIG_LOWER_LIDS), origin, axis, normal)
+    width = max(float(u_cur[-1]), 1.0)
+    scale = width / look.eye_width
+    at = np.linspace(0.0, width, COLUMNS)
+    top = _resample(u_open, v_open, at)
+    low = _resample(u_low, v_low, at)
+    edge = np.minimum(_resample(u_cur, v_cur, at), low)
+    travel = float((edge - top).max())
+    px = 1.0 / pixel_scale
+    half = max(0.5 * look.lash_width * scale, 0.5 * px)
+    skin_top = np.minimum(top, edge) - look.rise * scale - 1.0 * px - 0.75 * px
+    shadow = np.minimum(0.15 * look.eye_width * scale, np.maximum(low - edge - half, 0.0))
+    rows = []
+    for v in (skin_top - 1.0 * px, edge + half + shadow + px):
+        pos = origin + at[:, None] * axis + v[:, None] * normal
+        rows.append(np.column_stack([pos, edge - v, v - skin_top, at / width, shadow, edge - skin_top]))
+    top_v, bottom_v = rows
+    quads = []
+    for i in range(COLUMNS - 1):
+        quads += [top_v[i], bottom_v[i], top_v[i + 1], top_v[i + 1], bottom_v[i], bottom_v[i + 1]]
+    return np.array(quads, np.float32), travel
+
+
+class EyelidPass:
+    """GL resources for drawing both closing lids into the currently bound framebuffer."""
+
+    def __init__(
+        self,
+        ctx: moderngl.Context,
+        portrait: np.ndarray,
+        out_size: tuple[int, int],
+        rest_rig: np.ndarray,
+    ):
+        self._ctx = ctx
+        self._rest_rig = np.asarray(rest_rig, np.float64)
+        image_size = (portrait.shape[1], portrait.shape[0])
+        self._pixel_scale = out_size[1] / image_size[1]
+        self.looks = [measure_lid(portrait, self._rest_rig, eye) for eye in (0, 1)]
+        colours = np.stack([look.skin for look in self.looks])  # 2×SKIN_COLUMNS×3
+        self._colours = ctx.texture((SKIN_COLUMNS, 2), 3, np.ascontiguousarray(colours).tobytes())
+        self._colours.filter = (moderngl.LINEAR, moderngl.LINEAR)
+        self._colours.repeat_x = self._colours.repeat_y = False
+        self._program = ctx.program(vertex_shader=VERTEX_SHADER, fragment_shader=FRAGMENT_SHADER)
+        self._program["image_size"].value = tuple(float(v) for v in image_size)
+        self._program["pixel_scale"].value = self._pixel_scale
+        self._program["lid_colours"].value = 1
+        self._vbo = ctx.buffer(reserve=(COLUMNS - 1) * 6 * _FLOATS_PER_VERTEX * 4)
+        self._vao = ctx.vertex_array(self._program, [(self._vbo, "2f 4f 1f", "in_pos", "in_geo", "in_lid")])
+
+    def draw(self, rig: np.ndarray, flip_y: float) -> None:
+        """Draw the lid of each eye whose upper lid is below its open place in ``rig`` (98×2 px)."""
+        rig = clamp_rig(rig)
+        blending = False
+        for eye, look in enumerate(self.looks):
+            vertices, travel = lid_vertices(self._rest_rig, rig, eye, look, self._pixel_scale)
+            if travel < 0.05:
+                continue
+            if not blending:
+                self._program["flip_y"].value = flip_y
+                self._colours.use(1)
+                # Blend colour only: the frame keeps the portrait's alpha.
+                self._ctx.enable(moderngl.BLEND)
+                self._ctx.blend_func = (moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA, moderngl.ZERO, moderngl.ONE)
+                blending = True
+            self._program["eye_row"].value = (eye + 0.5) / 2.0
+            self._program["lash_colour"].value = tuple(float(c) for c in look.lash_colour)
+            self._program["lash_half"].value = 0.5 * look.lash_width * np.linalg.norm(
+                rig[_CORNERS[eye][1]] - rig[_CORNERS[eye][0]]
+            ) / look.eye_width
+            self._program["amount"].value = float(np.clip(travel / 1.0, 0.0, 1.0))
+            self._vbo.write(vertices.tobytes())
+            self._vao.render(moderngl.TRIANGLES)
+        if blending:
+            self._ctx.disable(moderngl.BLEND)
+            self._ctx.blend_func = moderngl.DEFAULT_BLENDING
+
+    def release(self) -> None:
+        for obj in (self._vao, self._vbo, self._program, self._colours):
+            obj.release()

@@ -34,7 +34,7 @@ class Playback(QObject):
         self._warned = False
         self._clock = QElapsedTimer()
         self._start_frame = 0
-        self._last_frame = session.frame
+        self._last_frame = (session.frame, id(session.samples))  # new speech resets the playhead silently
         self._timer = QTimer(self)
         self._timer.setInterval(10)
         self._timer.timeout.connect(self._tick)
@@ -85,8 +85,9 @@ class Playback(QObject):
 
     def _scrub(self, frame: int) -> None:
         """Playhead moved while paused: sound the snippet under it (not when a file reloads)."""
-        moved, self._last_frame = frame != self._last_frame, frame
         samples = self.session.samples
+        moved = (frame, id(samples)) != self._last_frame and id(samples) == self._last_frame[1]
+        self._last_frame = (frame, id(samples))
         if self.playing or not self.scrub_audio or samples is None or not moved:
             return
         if not self.audio.scrub(samples, self.session.sample_rate, frame / self.session.project.fps):

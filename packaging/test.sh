@@ -3,4 +3,5 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash packaging/install.sh --test
+.venv/bin/ruff check core app tests benchmarks packaging
 exec .venv/bin/python -m pytest "$@"

@@ -17,7 +17,7 @@ from typing import Collection, Mapping, Sequence
 
 import numpy as np
 
-from core.errors import Cancelled, ModelWeightsError, SpaceStudioError
+from core.errors import Cancelled, SpaceStudioError
 from core.evaluation.baselines import energy_jaw, still_face
 from core.evaluation.clip_source import (
     EVAL_FPS,

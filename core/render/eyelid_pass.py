@@ -34,6 +34,7 @@ from core.render.warp_mesh import clamp_rig, eye_frame, open_upper_lids
 
 COLUMNS = 24
 SKIN_COLUMNS = 16  # lid-colour samples across each eye
+FEATHER = 0.08  # soft top of the lid, share of the eye width
 _CORNERS = ((36, 39), (42, 45))
 _BROWS = (slice(17, 22), slice(22, 27))
 _FLOATS_PER_VERTEX = 7
@@ -63,6 +64,7 @@ uniform vec3 lash_colour;
 uniform float lash_half;        // half the lash line's thickness in image px
 uniform float pixel_scale;      // output px per image px
 uniform float amount;           // fades the lid in over its first pixel of travel
+uniform float feather;          // px over which the top of the lid fades into the skin above
 in vec4 geo;
 in float lid_h;
 out vec4 colour;
@@ -73,7 +75,7 @@ void main() {
     vec3 skin = texture(lid_colours, vec2(across, eye_row)).rgb;
     // The lid curves away from the viewer toward its edge: a touch darker there.
     skin *= 1.0 - 0.10 * (1.0 - smoothstep(0.0, max(0.6 * lid_h, px), d));
-    float skin_a = clamp(d * pixel_scale + 0.5, 0.0, 1.0) * clamp(dt * pixel_scale / 1.5 + 0.5, 0.0, 1.0);
+    float skin_a = clamp(d * pixel_scale + 0.5, 0.0, 1.0) * smoothstep(-max(feather, 1.5 * px), 0.0, dt);
     float lash_a = clamp((half_w - abs(d)) * pixel_scale + 0.5, 0.0, 1.0);
     float below = -d - half_w;
     float shadow_a = shadow_w > 0.0 ? 0.3 * (1.0 - smoothstep(0.0, shadow_w, below)) * step(0.0, below) : 0.0;
@@ -211,7 +213,7 @@ def lid_vertices(rest_rig: np.ndarray, rig: np.ndarray, eye: int, look: LidLook,
     skin_top = np.minimum(top, edge) - look.rise * scale - 1.0 * px - 0.75 * px
     shadow = np.minimum(0.15 * look.eye_width * scale, np.maximum(low - edge - half, 0.0))
     rows = []
-    for v in (skin_top - 1.0 * px, edge + half + shadow + px):
+    for v in (skin_top - max(FEATHER * look.eye_width * scale, 1.5 * px), edge + half + shadow + px):
         pos = origin + at[:, None] * axis + v[:, None] * normal
         rows.append(np.column_stack([pos, edge - v, v - skin_top, at / width, shadow, edge - skin_top]))
     top_v, bottom_v = rows
@@ -264,9 +266,9 @@ class EyelidPass:
                 blending = True
             self._program["eye_row"].value = (eye + 0.5) / 2.0
             self._program["lash_colour"].value = tuple(float(c) for c in look.lash_colour)
-            self._program["lash_half"].value = 0.5 * look.lash_width * np.linalg.norm(
-                rig[_CORNERS[eye][1]] - rig[_CORNERS[eye][0]]
-            ) / look.eye_width
+            scale = float(np.linalg.norm(rig[_CORNERS[eye][1]] - rig[_CORNERS[eye][0]])) / look.eye_width
+            self._program["lash_half"].value = 0.5 * look.lash_width * scale
+            self._program["feather"].value = FEATHER * look.eye_width * scale
             self._program["amount"].value = float(np.clip(travel / 1.0, 0.0, 1.0))
             self._vbo.write(vertices.tobytes())
             self._vao.render(moderngl.TRIANGLES)

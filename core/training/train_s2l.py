@@ -40,7 +40,7 @@ class TrainConfig:
 
     data: Path = Path("../shared/data")
     out: Path = Path("weights/s2l")
-    cache: Path = Path.home() / ".cache" / "space-studio" / "s2l_tracks"
+    cache: Path | None = None  # face tracks cache; None: face_tracks' shared default
     model: S2LConfig = field(default_factory=lambda: S2LConfig(conv_layers=8, symmetric_layers=4, lookahead=4))
     minutes: float = 12.0
     max_steps: int = 400

@@ -12,7 +12,7 @@ want_test=0
 apt_packages=(libegl1 libgl1 libegl-mesa0 libgl1-mesa-dri libgles2 libglib2.0-0
   libxkbcommon0 libxkbcommon-x11-0 libdbus-1-3 libfontconfig1 libxcb-cursor0
   libxcb-icccm4 libxcb-keysyms1 libxcb-image0 libxcb-render-util0 libxcb-xinerama0
-  libxcb-shape0 libxcb-randr0 libxcb-xkb1 libsndfile1)
+  libxcb-shape0 libxcb-randr0 libxcb-xkb1 libsndfile1 libportaudio2)
 [ "$want_test" = 1 ] && apt_packages+=(xvfb xauth espeak-ng sox)
 
 missing=()

@@ -136,17 +136,26 @@ def open_upper_lids(rest_rig: np.ndarray, rig: np.ndarray) -> np.ndarray:
 
 
 def hold_open_lids(rest_rig: np.ndarray, rig: np.ndarray) -> np.ndarray:
-    """``rig`` with every upper-lid point that is lower than its open place moved back up to it."""
+    """``rig`` with the closing part of every upper-lid point's motion taken out.
+
+    A point's offset from its open place is split along its closing direction (toward its
+    lower-lid point) and across it; only a closing component is dropped, so a blink leaves
+    the eye exactly open, a raised or sideways lid still moves, and nothing jumps.
+    """
     rig = np.array(rig, np.float64)
-    upper = rig[RIG_UPPER_LIDS].reshape(2, LID_POINTS, 2)
+    upper = rig[RIG_UPPER_LIDS].reshape(2, LID_POINTS, 2).copy()
+    lower = rig[RIG_LOWER_LIDS].reshape(2, LID_POINTS, 2)
     opened = open_upper_lids(rest_rig, rig)
     for eye in (0, 1):
         _, _, normal = eye_frame(rig, eye)
-        below = np.maximum((upper[eye] - opened[eye]) @ normal, 0.0)
-        upper[eye] -= below[:, None] * normal
+        closing = lower[eye] - opened[eye]
+        length = np.linalg.norm(closing, axis=1, keepdims=True)
+        closing = np.where(length > 1e-3, closing / np.maximum(length, 1e-9), normal)
+        delta = upper[eye] - opened[eye]
+        along = (delta * closing).sum(1, keepdims=True)
+        upper[eye] -= np.maximum(along, 0.0) * closing
     rig[RIG_UPPER_LIDS] = upper.reshape(-1, 2)
-    lower = rig[RIG_LOWER_LIDS]
-    rig[RIG_UPPER_LIDS.start : RIG_UPPER_LIDS.stop, 1] = np.minimum(rig[RIG_UPPER_LIDS, 1], lower[:, 1])
+    rig[RIG_UPPER_LIDS.start : RIG_UPPER_LIDS.stop, 1] = np.minimum(rig[RIG_UPPER_LIDS, 1], rig[RIG_LOWER_LIDS, 1])
     return rig
 
 

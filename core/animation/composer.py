@@ -6,7 +6,7 @@ from collections.abc import Mapping
 
 import numpy as np
 
-from core.animation.compose import ComposedMotion, RestFace, compose, pose_at
+from core.animation.compose import ComposedMotion, RestFace, compose
 from core.animation.events import Signal
 from core.animation.tracks import Tracks
 from core.motion.motion_frames import MotionFrames
@@ -76,8 +76,7 @@ class Composer:
 
 def to_motion_frames(composed: ComposedMotion, rest_z: np.ndarray | None) -> MotionFrames:
     """Pose every frame into image pixels (rest_z: NormalizedFace.rig_z, 98 depths)."""
-    from core.landmarks.normalized_space import to_image
+    from core.landmarks.normalized_space import poses_to_image
 
-    frames = [to_image(composed.rig[t], pose_at(composed.pose[t]), rest_z) for t in range(len(composed))]
-    rig = np.stack(frames) if frames else np.zeros((0,) + composed.rig.shape[1:], np.float32)
+    rig = poses_to_image(composed.rig, composed.pose, rest_z)
     return MotionFrames(composed.fps, rig, composed.pose[:, :6], composed.mouth_open)

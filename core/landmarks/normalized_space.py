@@ -28,7 +28,7 @@ from core.landmarks.face_landmarks import (
     FaceLandmarks,
     HeadPose,
 )
-from core.landmarks.pose_estimation import pose_rotation
+from core.landmarks.pose_estimation import pose_rotation, rotation_matrices
 
 CAMERA_DISTANCE = 10.0  # normalized units; how far a tz shift scales the face
 
@@ -137,6 +137,20 @@ def to_image(points: np.ndarray, pose: HeadPose, rest_z: np.ndarray | None = Non
         raise ValueError(f"points must end in 2 or 3 coordinates, got shape {p.shape}")
     rotated = p @ pose_rotation(pose).T
     xy = rotated[..., :2] * effective_scale(pose) + np.array([pose.tx, pose.ty])
+    return xy.astype(np.float32)
+
+
+def poses_to_image(points: np.ndarray, poses: np.ndarray, rest_z: np.ndarray | None = None) -> np.ndarray:
+    """``to_image`` for a whole clip at once: points T×K×2|3, poses T×7 HeadPose rows → T×K×2."""
+    p = np.asarray(points, np.float64)
+    poses = np.asarray(poses, np.float64)
+    if p.shape[-1] == 2:
+        z = np.zeros(p.shape[:-1]) if rest_z is None else np.broadcast_to(np.asarray(rest_z, np.float64), p.shape[:-1])
+        p = np.concatenate([p, z[..., None]], axis=-1)
+    rotations = rotation_matrices(poses[:, 0], poses[:, 1], poses[:, 2])
+    rotated = np.einsum("tij,tkj->tki", rotations, p)
+    scale = poses[:, 6] * CAMERA_DISTANCE / (CAMERA_DISTANCE - poses[:, 5])
+    xy = rotated[..., :2] * scale[:, None, None] + poses[:, None, 3:5]
     return xy.astype(np.float32)
 
 

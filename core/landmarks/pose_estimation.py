@@ -56,6 +56,17 @@ def euler_angles(rotation: np.ndarray) -> tuple[float, float, float]:
     return float(np.degrees(yaw)), float(np.degrees(pitch)), float(np.degrees(roll))
 
 
+def rotation_matrices(yaw: np.ndarray, pitch: np.ndarray, roll: np.ndarray) -> np.ndarray:
+    """T×3×3 ``Rz(roll) @ Ry(yaw) @ Rx(pitch)`` for T angle triples in degrees."""
+    y, p, r = (np.radians(np.asarray(a, np.float64)) for a in (yaw, pitch, roll))
+    cy, sy, cp, sp, cr, sr = np.cos(y), np.sin(y), np.cos(p), np.sin(p), np.cos(r), np.sin(r)
+    one, zero = np.ones_like(y), np.zeros_like(y)
+    rx = np.stack([one, zero, zero, zero, cp, -sp, zero, sp, cp], -1).reshape(-1, 3, 3)
+    ry = np.stack([cy, zero, sy, zero, one, zero, -sy, zero, cy], -1).reshape(-1, 3, 3)
+    rz = np.stack([cr, -sr, zero, sr, cr, zero, zero, zero, one], -1).reshape(-1, 3, 3)
+    return rz @ ry @ rx
+
+
 def pose_rotation(pose: HeadPose) -> np.ndarray:
     """The 3×3 rotation of ``pose``."""
     return rotation_matrix(pose.yaw, pose.pitch, pose.roll)

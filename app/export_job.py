@@ -21,7 +21,7 @@ class ExportSettings:
 
     path: str
     kind: str = "mp4"  # mp4 | png | json
-    fps: float = 25.0
+    fps: float = 30.0  # the engine's default frame rate (SPACE features are per 30 fps frame)
     size: tuple[int, int] | None = None  # width, height; None keeps the portrait's
     first_frame: int = 0
     last_frame: int | None = None

@@ -19,6 +19,8 @@ from core.animation.project import Project
 from core.animation.tracks import PoseSourceSettings
 from core.animation.project_file import load_project, save_project
 
+DEFAULT_FPS = 30.0  # new projects run at the engine's default frame rate, like the command line
+
 
 class StudioSession(QObject):
     """Views listen to its signals and edit only through ``push``."""
@@ -40,7 +42,7 @@ class StudioSession(QObject):
         self._rigs: tuple[np.ndarray, np.ndarray] | None = None
         self.speech_base: np.ndarray | None = None  # S2L output T×68×2, once generated
         self.poses = PoseCache()  # base head motion per pose source (PoseGen / video)
-        self._attach(Project(fps=25.0, duration=4.0))
+        self._attach(Project(fps=DEFAULT_FPS, duration=4.0))
 
     def _attach(self, project: Project) -> None:
         self.project = project
@@ -118,7 +120,7 @@ class StudioSession(QObject):
 
     def new_project(self) -> None:
         self.portrait, self.samples = None, None
-        self._replace(Project(fps=25.0, duration=4.0))
+        self._replace(Project(fps=DEFAULT_FPS, duration=4.0))
 
     def load(self, path: str) -> None:
         self._replace(load_project(Path(path)))

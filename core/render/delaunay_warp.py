@@ -82,7 +82,7 @@ class MeshWarpRenderer:
             index_buffer=self._index,
             index_element_size=4,
         )
-        self._eyelids = EyelidPass(ctx, portrait, self.out_size, self.mesh.rest_rig)
+        self._eyelids = EyelidPass(ctx, portrait, self._texture, self.out_size, self.mesh.rest_rig)
         self._cavity = MouthCavity(ctx, self.image_size, self.out_size, self.mesh.rest_rig)
         self._offscreen: moderngl.Framebuffer | None = None
 

@@ -32,12 +32,13 @@ import numpy as np
 from core.landmarks.face_landmarks import LID_POINTS, RIG_LOWER_LIDS, RIG_UPPER_LIDS
 from core.render.warp_mesh import clamp_rig, eye_frame, open_upper_lids
 
-COLUMNS = 24
+COLUMNS = 32
 SKIN_COLUMNS = 16  # lid-colour samples across each eye
+GRAIN_FLAT = 2.0  # skin luma MAD (0..255) up to which a portrait counts as flat-coloured
 FEATHER = 0.08  # soft top of the lid, share of the eye width
 _CORNERS = ((36, 39), (42, 45))
 _BROWS = (slice(17, 22), slice(22, 27))
-_FLOATS_PER_VERTEX = 7
+_FLOATS_PER_VERTEX = 10
 
 VERTEX_SHADER = """
 #version 330
@@ -46,19 +47,27 @@ uniform float flip_y;
 in vec2 in_pos;
 in vec4 in_geo;   // px above the lid edge, px below the top of the lid skin, across (0..1), shadow width
 in float in_lid;  // lid height in px at this column
+in vec3 in_src;   // rest upper-lid point of this column (portrait px), mirror offset above it (px)
 out vec4 geo;
 out float lid_h;
+out vec3 src;
 void main() {
     vec2 ndc = (in_pos + 0.5) / image_size * 2.0 - 1.0;
     gl_Position = vec4(ndc.x, flip_y * ndc.y, 0.0, 1.0);
     geo = in_geo;
     lid_h = in_lid;
+    src = in_src;
 }
 """
 
 FRAGMENT_SHADER = """
 #version 330
+uniform sampler2D portrait;
 uniform sampler2D lid_colours;  // SKIN_COLUMNS x 2 (one row per eye)
+uniform vec2 image_size;
+uniform vec2 rest_up;           // rest "up" direction of this eye in the portrait
+uniform float min_offset;       // the mirror starts this far above the rest lid (past the lid line)
+uniform float texture_mix;      // 0: flat measured colour (drawings), 1: mirrored skin texture (photos)
 uniform float eye_row;
 uniform vec3 lash_colour;
 uniform float lash_half;        // half the lash line's thickness in image px
@@ -67,12 +76,18 @@ uniform float amount;           // fades the lid in over its first pixel of trav
 uniform float feather;          // px over which the top of the lid fades into the skin above
 in vec4 geo;
 in float lid_h;
+in vec3 src;
 out vec4 colour;
 void main() {
     float d = geo.x, dt = geo.y, across = geo.z, shadow_w = geo.w;
     float px = 1.0 / pixel_scale;
     float half_w = max(lash_half * (0.55 + 0.45 * sin(3.14159265 * across)), 0.5 * px);
     vec3 skin = texture(lid_colours, vec2(across, eye_row)).rgb;
+    if (texture_mix > 0.0) {
+        // The skin above the lid, mirrored down onto it: seamless at the top, real texture.
+        vec2 at = src.xy + max(src.z, min_offset) * rest_up;
+        skin = mix(skin, texture(portrait, (at + 0.5) / image_size).rgb, texture_mix);
+    }
     // The lid curves away from the viewer toward its edge: a touch darker there.
     skin *= 1.0 - 0.10 * (1.0 - smoothstep(0.0, max(0.6 * lid_h, px), d));
     float skin_a = clamp(d * pixel_scale + 0.5, 0.0, 1.0) * smoothstep(-max(feather, 1.5 * px), 0.0, dt);
@@ -97,7 +112,10 @@ class LidLook:
     lash_colour: np.ndarray  # 3 floats 0..1
     lash_width: float  # thickness of the drawn lid line
     rise: float  # how far the lid line reaches above the landmarks
+    fall: float  # how far below the lower-lid landmarks a drawn lower outline runs (0: none seen)
     eye_width: float  # corner to corner at rest
+    brow_gap: float  # rest lid top to brow
+    grain: float  # how textured the skin above the lid is (luma MAD; ~0 for flat drawings)
 
 
 def _polyline(rig: np.ndarray, eye: int, part: slice) -> np.ndarray:
@@ -109,6 +127,30 @@ def _polyline(rig: np.ndarray, eye: int, part: slice) -> np.ndarray:
 def _local(points: np.ndarray, origin: np.ndarray, axis: np.ndarray, normal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     rel = points - origin
     return rel @ axis, rel @ normal
+
+
+def _catmull_rom_matrix(count: int, steps: int) -> np.ndarray:
+    """Weights (samples × count) of a Catmull-Rom curve through ``count`` points, ends repeated."""
+    t = np.linspace(0.0, 1.0, steps, endpoint=False)
+    basis = 0.5 * np.stack([-t + 2 * t**2 - t**3, 2 - 5 * t**2 + 3 * t**3, t + 4 * t**2 - 3 * t**3, -(t**2) + t**3], -1)
+    rows = []
+    for i in range(count - 1):
+        idx = np.clip([i - 1, i, i + 1, i + 2], 0, count - 1)
+        w = np.zeros((steps, count))
+        for j in range(4):
+            np.add.at(w, (slice(None), idx[j]), basis[:, j])
+        rows.append(w)
+    last = np.zeros((1, count))
+    last[0, -1] = 1.0
+    return np.vstack(rows + [last])
+
+
+_SMOOTH = _catmull_rom_matrix(LID_POINTS + 2, 6)
+
+
+def _smooth(points: np.ndarray) -> np.ndarray:
+    """Catmull-Rom through a 9-point lid contour: round drawn eyes bulge past the chords."""
+    return _SMOOTH @ points
 
 
 def _resample(u: np.ndarray, v: np.ndarray, at: np.ndarray) -> np.ndarray:
@@ -147,19 +189,22 @@ def measure_lid(portrait: np.ndarray, rest_rig: np.ndarray, eye: int) -> LidLook
 
     # The lid line: on each profile across the rest upper lid, the dark run nearest the landmarks
     # (a wide window finds a line the landmarks miss by a little, without taking the brow).
+    # Detectors often put the contour inside the eye, under the lash line: look further up than down.
     window = max(3.0, 0.3 * height)
-    offsets = np.arange(-window, window + 1e-6, 0.5)
+    offsets = np.arange(-2.0 * window, window + 1e-6, 0.5)
     u_prof = np.linspace(0.15, 0.85, 11) * width
     prof = _sample(portrait, at_lid(u_prof, offsets)).reshape(len(u_prof), len(offsets), -1)
     luma = _luma(prof)
 
     # Skin band: above the lid line, below the brow; lines (crease, brow hair) dropped by brightness.
-    band_offsets = -np.linspace(0.15, 0.45, 10) * brow_gap - 0.6 * window
+    band_offsets = -np.linspace(0.15, 0.45, 10) * brow_gap - 1.2 * window
     band_u = np.linspace(0.0, 1.0, SKIN_COLUMNS) * width
     jitter = np.array([-0.03, 0.0, 0.03]) * width
     band = np.stack([_sample(portrait, at_lid(np.clip(band_u + j, 0, width), band_offsets)) for j in jitter], 1)
     band = band.reshape(SKIN_COLUMNS, -1, portrait.shape[2])
     skin_luma = float(np.median(_luma(band)))
+    band_luma = _luma(band)
+    grain = float(np.median(np.abs(band_luma - np.median(band_luma, 1, keepdims=True))))
     skin = np.empty((SKIN_COLUMNS, 3))
     for k in range(SKIN_COLUMNS):
         px = band[k]
@@ -179,17 +224,46 @@ def measure_lid(portrait: np.ndarray, rest_rig: np.ndarray, eye: int) -> LidLook
         r = int(np.argmin(gap))
         lo, hi = starts[r], ends[r]
         widths.append((hi - lo + 1) * 0.5)
-        rises.append(max(0.0, -offsets[lo]))
+        # Everything from the landmarks up to where the profile is back to skin is lid line
+        # (a photo's eyeliner can sit above the lash run the landmarks lie on).
+        back = min(skin_luma, lightest) - 0.25 * (min(skin_luma, lightest) - darkest)
+        top = int(np.searchsorted(offsets, 0.0))
+        while top > 0 and luma[k, top - 1] < back:
+            top -= 1
+        rises.append(max(0.0, -offsets[min(lo, top)]))
         dark_rgb.append(prof[k, lo + int(np.argmin(luma[k, lo : hi + 1])), :3])
     lash = np.median(dark_rgb, 0) / 255.0 if dark_rgb else np.median(skin, 0) / 255.0 * 0.35
     line_width = float(np.median(widths)) if widths else 0.04 * width
     rise = float(np.median(rises)) if rises else 0.5 * line_width
+
+    # A drawn lower outline just under the lower-lid landmarks: a closed lid meets it there.
+    def at_lower(u: np.ndarray, offs: np.ndarray) -> np.ndarray:
+        base = origin + u[:, None] * axis + _resample(ul, vl, u)[:, None] * normal
+        return base[:, None, :] + offs[None, :, None] * normal
+
+    down = np.arange(-1.0, window + 1e-6, 0.5)
+    low_luma = _luma(_sample(portrait, at_lower(u_prof, down)).reshape(len(u_prof), len(down), -1))
+    falls = []
+    for k in range(len(u_prof)):
+        darkest = float(low_luma[k].min())
+        if darkest > skin_luma - 60:  # only a real outline, not a soft lower lash line
+            continue
+        dark = low_luma[k] < 0.5 * (darkest + skin_luma)
+        first = int(np.argmax(dark))
+        last = first
+        while last + 1 < len(dark) and dark[last + 1]:
+            last += 1
+        falls.append(max(0.0, 0.5 * (down[first] + down[last])))
+    fall = float(np.median(falls)) if len(falls) > len(u_prof) // 2 else 0.0
     return LidLook(
         skin=np.clip(np.round(skin), 0, 255).astype(np.uint8),
         lash_colour=lash,
         lash_width=float(np.clip(line_width, 1.0, 0.06 * width)),
-        rise=float(np.clip(rise, 0.0, 0.25 * height)),
+        rise=float(np.clip(rise, 0.0, 0.5 * height)),
+        fall=float(np.clip(fall, 0.0, 0.25 * height)),
         eye_width=width,
+        brow_gap=brow_gap,
+        grain=grain,
     )
 
 
@@ -198,24 +272,37 @@ def lid_vertices(rest_rig: np.ndarray, rig: np.ndarray, eye: int, look: LidLook,
     origin, axis, normal = eye_frame(rig, eye)
     opened = open_upper_lids(rest_rig, rig)[eye]
     corners = rig[list(_CORNERS[eye])]
-    u_open, v_open = _local(np.vstack([corners[0], opened, corners[1]]), origin, axis, normal)
-    u_cur, v_cur = _local(_polyline(rig, eye, RIG_UPPER_LIDS), origin, axis, normal)
-    u_low, v_low = _local(_polyline(rig, eye, RIG_LOWER_LIDS), origin, axis, normal)
+    u_open, v_open = _local(_smooth(np.vstack([corners[0], opened, corners[1]])), origin, axis, normal)
+    u_cur, v_cur = _local(_smooth(_polyline(rig, eye, RIG_UPPER_LIDS)), origin, axis, normal)
+    u_low, v_low = _local(_smooth(_polyline(rig, eye, RIG_LOWER_LIDS)), origin, axis, normal)
     width = max(float(u_cur[-1]), 1.0)
     scale = width / look.eye_width
-    at = np.linspace(0.0, width, COLUMNS)
+    # Columns crowd toward the corners, where lids curve fastest.
+    at = width * 0.5 * (1.0 - np.cos(np.pi * np.linspace(0.0, 1.0, COLUMNS)))
     top = _resample(u_open, v_open, at)
     low = _resample(u_low, v_low, at)
     edge = np.minimum(_resample(u_cur, v_cur, at), low)
     travel = float((edge - top).max())
+    # Nearly shut, the lid edge settles onto a drawn lower outline below the landmarks.
+    shut = np.clip((edge - top) / np.maximum(low - top, 1e-3), 0.0, 1.0) ** 3
+    edge = edge + look.fall * scale * shut
     px = 1.0 / pixel_scale
     half = max(0.5 * look.lash_width * scale, 0.5 * px)
     skin_top = np.minimum(top, edge) - look.rise * scale - 1.0 * px - 0.75 * px
     shadow = np.minimum(0.15 * look.eye_width * scale, np.maximum(low - edge - half, 0.0))
+    # Mirror source: rest lid point of each column; the offset above it grows down the lid.
+    r_origin, r_axis, r_normal = eye_frame(rest_rig, eye)
+    ru, rv = _local(_smooth(_polyline(rest_rig, eye, RIG_UPPER_LIDS)), r_origin, r_axis, r_normal)
+    r_at = at / scale
+    source = r_origin + r_at[:, None] * r_axis + _resample(ru, rv, r_at)[:, None] * r_normal
+    lid_h = np.maximum(edge - skin_top, 1e-3)
+    mirror = np.minimum(lid_h / scale, 0.45 * look.brow_gap) / lid_h  # rest px per px down the lid
+    start = look.rise + 1.75 / pixel_scale
     rows = []
     for v in (skin_top - max(FEATHER * look.eye_width * scale, 1.5 * px), edge + half + shadow + px):
         pos = origin + at[:, None] * axis + v[:, None] * normal
-        rows.append(np.column_stack([pos, edge - v, v - skin_top, at / width, shadow, edge - skin_top]))
+        offset = start + (v - skin_top) * mirror
+        rows.append(np.column_stack([pos, edge - v, v - skin_top, at / width, shadow, edge - skin_top, source, offset]))
     top_v, bottom_v = rows
     quads = []
     for i in range(COLUMNS - 1):
@@ -230,10 +317,12 @@ class EyelidPass:
         self,
         ctx: moderngl.Context,
         portrait: np.ndarray,
+        portrait_texture: moderngl.Texture,
         out_size: tuple[int, int],
         rest_rig: np.ndarray,
     ):
         self._ctx = ctx
+        self._portrait = portrait_texture
         self._rest_rig = np.asarray(rest_rig, np.float64)
         image_size = (portrait.shape[1], portrait.shape[0])
         self._pixel_scale = out_size[1] / image_size[1]
@@ -246,8 +335,9 @@ class EyelidPass:
         self._program["image_size"].value = tuple(float(v) for v in image_size)
         self._program["pixel_scale"].value = self._pixel_scale
         self._program["lid_colours"].value = 1
+        self._program["portrait"].value = 0
         self._vbo = ctx.buffer(reserve=(COLUMNS - 1) * 6 * _FLOATS_PER_VERTEX * 4)
-        self._vao = ctx.vertex_array(self._program, [(self._vbo, "2f 4f 1f", "in_pos", "in_geo", "in_lid")])
+        self._vao = ctx.vertex_array(self._program, [(self._vbo, "2f 4f 1f 3f", "in_pos", "in_geo", "in_lid", "in_src")])
 
     def draw(self, rig: np.ndarray, flip_y: float) -> None:
         """Draw the lid of each eye whose upper lid is below its open place in ``rig`` (98×2 px)."""
@@ -259,12 +349,17 @@ class EyelidPass:
                 continue
             if not blending:
                 self._program["flip_y"].value = flip_y
+                self._portrait.use(0)
                 self._colours.use(1)
                 # Blend colour only: the frame keeps the portrait's alpha.
                 self._ctx.enable(moderngl.BLEND)
                 self._ctx.blend_func = (moderngl.SRC_ALPHA, moderngl.ONE_MINUS_SRC_ALPHA, moderngl.ZERO, moderngl.ONE)
                 blending = True
             self._program["eye_row"].value = (eye + 0.5) / 2.0
+            _, _, rest_normal = eye_frame(self._rest_rig, eye)
+            self._program["rest_up"].value = tuple(float(c) for c in -rest_normal)
+            self._program["min_offset"].value = look.rise + 1.75 / self._pixel_scale
+            self._program["texture_mix"].value = float(np.clip((look.grain - GRAIN_FLAT) / GRAIN_FLAT, 0.0, 1.0))
             self._program["lash_colour"].value = tuple(float(c) for c in look.lash_colour)
             scale = float(np.linalg.norm(rig[_CORNERS[eye][1]] - rig[_CORNERS[eye][0]])) / look.eye_width
             self._program["lash_half"].value = 0.5 * look.lash_width * scale

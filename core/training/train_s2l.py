@@ -295,10 +295,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--minutes", type=float, default=12.0, help="wall-clock cap")
     parser.add_argument("--steps", type=int, default=TrainConfig.max_steps)
     parser.add_argument("--feature-norm", choices=["utterance", "global"], default=TrainConfig.feature_norm)
+    parser.add_argument("--lookahead", type=int, default=TrainConfig().model.lookahead,
+                        help="future audio frames the encoder sees (latency = lookahead / fps)")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
+    model = S2LConfig(conv_layers=max(8, args.lookahead + 4), symmetric_layers=args.lookahead,
+                      lookahead=args.lookahead)
     cfg = TrainConfig(data=args.data, out=args.out, minutes=args.minutes, max_steps=args.steps,
-                      feature_norm=args.feature_norm)
+                      feature_norm=args.feature_norm, model=model)
     metrics = train(cfg, lambda s, n, info: print(f"step {s} {info}", flush=True))
     print(json.dumps(metrics["held_out_mean"], indent=1))
     return 0

@@ -66,14 +66,15 @@ def test_playhead_follows_the_audio_clock(qtbot) -> None:  # noqa: ANN001
     session = _speech_session()
     audio = PulledOutput()
     playback = Playback(session, audio)
-    session.set_frame(25)  # 1.0 s at 25 fps
+    fps = session.project.fps
+    session.set_frame(round(fps))  # 1.0 s
     playback.play()
     assert playback.audio_clock
     audio.pull(800, dac_time=10.0)  # 50 ms block starting at the clip's 1.0 s reaches the DAC at t=10
     audio.now = 10.0 + 0.3  # the device says 0.3 s of sound has been heard since
-    qtbot.waitUntil(lambda: session.frame == playback.frame_at(1.3) == 32, timeout=2000)
+    qtbot.waitUntil(lambda: session.frame == playback.frame_at(1.3) == int(1.3 * fps), timeout=2000)
     audio.now = 10.0 + 0.04  # the sound is behind (the device stalled): the playhead waits for it
-    qtbot.waitUntil(lambda: session.frame == 26, timeout=2000)
+    qtbot.waitUntil(lambda: session.frame == int(1.04 * fps), timeout=2000)
     assert playback.audio_clock
     playback.pause()
     first = audio.pulled[0]
@@ -96,7 +97,7 @@ def test_scrubbing_plays_a_short_faded_snippet(qtbot) -> None:  # noqa: ANN001
     session = _speech_session()
     audio = PulledOutput()
     playback = Playback(session, audio)  # noqa: F841 - kept alive: it listens to the playhead
-    session.set_frame(50)  # 2.0 s
+    session.set_frame(round(2.0 * session.project.fps))  # 2.0 s
     audio.pull(4000, dac_time=1.0)
     heard = audio.pulled[-1]
     sound = np.flatnonzero(np.abs(heard) > 1e-4)
@@ -130,13 +131,14 @@ def test_sub_range_export_keeps_the_speech_in_sync(qtbot, tmp_path: Path, sample
     window.open_audio(str(sample_files[1]))
     fps = window.session.project.fps
     out = tmp_path / "range.mp4"
-    worker = run_export(window.session, ExportSettings(str(out), "mp4", fps, (128, 128), 25, 49), window)
+    first, last = round(fps), round(2 * fps) - 1  # the second second of the line
+    worker = run_export(window.session, ExportSettings(str(out), "mp4", fps, (128, 128), first, last), window)
     qtbot.waitUntil(worker.isFinished, timeout=120_000)
     assert worker.error is None and out.exists()
     heard = _decoded_audio(out)
     speech = window.session.samples
-    assert abs(len(heard) - 16000) < 1600  # 25 frames at 25 fps = 1 s of sound
+    assert abs(len(heard) - 16000) < 1600  # one second of frames = 1 s of sound
     n = min(len(heard), 12000) - 2000
     lags = range(16000 - 2000, 16000 + 2001, 100)
     best = max(lags, key=lambda lag: np.dot(heard[1000:1000 + n], speech[lag + 1000:lag + 1000 + n]))
-    assert abs(best - 16000) <= 200  # the clip's sound starts at frame 25's time (1.0 s), not at 0
+    assert abs(best - 16000) <= 200  # the clip's sound starts at the range's first frame (1.0 s), not at 0

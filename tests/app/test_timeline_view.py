@@ -73,7 +73,7 @@ def test_delete_box_select_copy_paste(qtbot) -> None:  # noqa: ANN001
     qtbot.mouseRelease(view, Qt.MouseButton.LeftButton, pos=b + QPoint(0, 8))
     assert len(session.selection) == 2
     qtbot.keyClick(view, Qt.Key.Key_C, Qt.KeyboardModifier.ControlModifier)
-    session.set_frame(50)
+    session.set_frame(round(2.0 * session.project.fps))  # paste at 2.0 s
     qtbot.keyClick(view, Qt.Key.Key_V, Qt.KeyboardModifier.ControlModifier)
     assert [round(k.time, 2) for k in items(session.project.tracks, "emotion.happy")] == [0.4, 0.8, 2.0, 2.4]
     qtbot.keyClick(view, Qt.Key.Key_Delete)
@@ -86,7 +86,7 @@ def test_wheel_zooms_and_ruler_scrubs(qtbot) -> None:  # noqa: ANN001
     session, view = _timeline(qtbot)
     before = view.px_per_s
     qtbot.mouseClick(view, Qt.MouseButton.LeftButton, pos=QPoint(int(view.x_of(1.0)), 10))
-    assert session.frame == 25
+    assert session.frame == round(session.project.fps)  # 1.0 s
     from PySide6.QtCore import QPointF
     from PySide6.QtGui import QWheelEvent
 

@@ -37,7 +37,6 @@ def _add_generation_options(p: argparse.ArgumentParser) -> None:
         help="emotion mix, repeatable, e.g. happy=0.7 or angry=1@2.5-4 (seconds)",
     )
     p.add_argument("--model", type=Path, help="speech-to-landmarks weights (default: shipped)")
-    p.add_argument("--transcript", type=Path, help="text of the line (improves phone timing when supported)")
 
 
 def build_parser() -> argparse.ArgumentParser:

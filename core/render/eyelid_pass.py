@@ -8,9 +8,11 @@ like ``mouth_cavity`` draws the inside of the mouth.
 For each eye the covered region runs from the open lid (the rest upper lid
 carried onto this frame's eye corners, raised by the part of the portrait's own
 lid line that lies above the landmarks) down to the current upper lid. It is
-filled with lid skin: per-column colours measured once from a band of skin above
-the rest lid (below the brow; dark lines such as a crease are left out), shaded a
-little darker toward the lid edge. Along the current lid edge runs a lash line
+filled with lid skin: on flat-coloured drawings, per-column colours measured once
+from a band of skin above the rest lid (below the brow; dark lines such as a
+crease are left out); on textured portraits (photos, paintings) the skin just
+above the lid mirrored down onto it, so it joins the skin above seamlessly. Either
+is shaded a little darker toward the lid edge. Along the current lid edge runs a lash line
 whose colour and thickness come from the darkest pixels of the rest upper-lid
 line, so it matches a cartoon's outline and reads as lashes on a photo; under it
 a faint shadow falls on the eye that is still open. Every edge is antialiased
@@ -35,6 +37,7 @@ from core.render.warp_mesh import clamp_rig, eye_frame, open_upper_lids
 COLUMNS = 32
 SKIN_COLUMNS = 16  # lid-colour samples across each eye
 GRAIN_FLAT = 2.0  # skin luma MAD (0..255) up to which a portrait counts as flat-coloured
+FALL_AT = np.linspace(0.02, 0.98, 17)  # lower-outline samples across each eye (share of its width)
 FEATHER = 0.08  # soft top of the lid, share of the eye width
 _CORNERS = ((36, 39), (42, 45))
 _BROWS = (slice(17, 22), slice(22, 27))
@@ -112,7 +115,7 @@ class LidLook:
     lash_colour: np.ndarray  # 3 floats 0..1
     lash_width: float  # thickness of the drawn lid line
     rise: float  # how far the lid line reaches above the landmarks
-    fall: float  # how far below the lower-lid landmarks a drawn lower outline runs (0: none seen)
+    fall: np.ndarray  # per FALL_AT column: how far below the lower-lid landmarks a drawn outline runs
     eye_width: float  # corner to corner at rest
     brow_gap: float  # rest lid top to brow
     grain: float  # how textured the skin above the lid is (luma MAD; ~0 for flat drawings)
@@ -124,7 +127,9 @@ def _polyline(rig: np.ndarray, eye: int, part: slice) -> np.ndarray:
     return np.vstack([rig[_CORNERS[eye][0]], lids, rig[_CORNERS[eye][1]]])
 
 
-def _local(points: np.ndarray, origin: np.ndarray, axis: np.ndarray, normal: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+def _local(
+    points: np.ndarray, origin: np.ndarray, axis: np.ndarray, normal: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
     rel = points - origin
     return rel @ axis, rel @ normal
 
@@ -172,8 +177,8 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
 def measure_lid(portrait: np.ndarray, rest_rig: np.ndarray, eye: int) -> LidLook:
     """Lid skin colours above the rest upper lid and the lid line's colour, thickness and rise."""
     origin, axis, normal = eye_frame(rest_rig, eye)
-    upper = _polyline(rest_rig, eye, RIG_UPPER_LIDS)
-    lower = _polyline(rest_rig, eye, RIG_LOWER_LIDS)
+    upper = _smooth(_polyline(rest_rig, eye, RIG_UPPER_LIDS))
+    lower = _smooth(_polyline(rest_rig, eye, RIG_LOWER_LIDS))
     uu, vu = _local(upper, origin, axis, normal)
     ul, vl = _local(lower, origin, axis, normal)
     width = max(float(uu[-1]), 1.0)
@@ -242,9 +247,10 @@ def measure_lid(portrait: np.ndarray, rest_rig: np.ndarray, eye: int) -> LidLook
         return base[:, None, :] + offs[None, :, None] * normal
 
     down = np.arange(-1.0, window + 1e-6, 0.5)
-    low_luma = _luma(_sample(portrait, at_lower(u_prof, down)).reshape(len(u_prof), len(down), -1))
-    falls = []
-    for k in range(len(u_prof)):
+    u_fall = FALL_AT * width
+    low_luma = _luma(_sample(portrait, at_lower(u_fall, down)).reshape(len(u_fall), len(down), -1))
+    falls = np.full(len(u_fall), np.nan)
+    for k in range(len(u_fall)):
         darkest = float(low_luma[k].min())
         if darkest > skin_luma - 60:  # only a real outline, not a soft lower lash line
             continue
@@ -253,22 +259,28 @@ def measure_lid(portrait: np.ndarray, rest_rig: np.ndarray, eye: int) -> LidLook
         last = first
         while last + 1 < len(dark) and dark[last + 1]:
             last += 1
-        falls.append(max(0.0, 0.5 * (down[first] + down[last])))
-    fall = float(np.median(falls)) if len(falls) > len(u_prof) // 2 else 0.0
+        falls[k] = max(0.0, 0.5 * (down[first] + down[last]))
+    seen = np.isfinite(falls)
+    fall = np.where(seen, falls, np.median(falls[seen]) if seen.any() else 0.0)
+    if seen.sum() <= len(falls) // 2:  # no drawn lower outline
+        fall[:] = 0.0
     return LidLook(
         skin=np.clip(np.round(skin), 0, 255).astype(np.uint8),
         lash_colour=lash,
         lash_width=float(np.clip(line_width, 1.0, 0.06 * width)),
         rise=float(np.clip(rise, 0.0, 0.5 * height)),
-        fall=float(np.clip(fall, 0.0, 0.25 * height)),
+        fall=np.clip(fall, 0.0, 0.25 * height),
         eye_width=width,
         brow_gap=brow_gap,
         grain=grain,
     )
 
 
-def lid_vertices(rest_rig: np.ndarray, rig: np.ndarray, eye: int, look: LidLook, pixel_scale: float) -> tuple[np.ndarray, float]:
-    """Triangle list (N×7: x, y, d_edge, d_top, across, shadow_w, lid_h) and the lid's travel in px."""
+def lid_vertices(
+    rest_rig: np.ndarray, rig: np.ndarray, eye: int, look: LidLook, pixel_scale: float
+) -> tuple[np.ndarray, float]:
+    """Triangle list (N×10: x, y, d_edge, d_top, across, shadow_w, lid_h, source x, y, mirror offset)
+    and how far the lid has come down from its open place, in px."""
     origin, axis, normal = eye_frame(rig, eye)
     opened = open_upper_lids(rest_rig, rig)[eye]
     corners = rig[list(_CORNERS[eye])]
@@ -285,7 +297,7 @@ def lid_vertices(rest_rig: np.ndarray, rig: np.ndarray, eye: int, look: LidLook,
     travel = float((edge - top).max())
     # Nearly shut, the lid edge settles onto a drawn lower outline below the landmarks.
     shut = np.clip((edge - top) / np.maximum(low - top, 1e-3), 0.0, 1.0) ** 3
-    edge = edge + look.fall * scale * shut
+    edge = edge + np.interp(at / width, FALL_AT, look.fall) * scale * shut
     px = 1.0 / pixel_scale
     half = max(0.5 * look.lash_width * scale, 0.5 * px)
     skin_top = np.minimum(top, edge) - look.rise * scale - 1.0 * px - 0.75 * px
@@ -337,7 +349,9 @@ class EyelidPass:
         self._program["lid_colours"].value = 1
         self._program["portrait"].value = 0
         self._vbo = ctx.buffer(reserve=(COLUMNS - 1) * 6 * _FLOATS_PER_VERTEX * 4)
-        self._vao = ctx.vertex_array(self._program, [(self._vbo, "2f 4f 1f 3f", "in_pos", "in_geo", "in_lid", "in_src")])
+        self._vao = ctx.vertex_array(
+            self._program, [(self._vbo, "2f 4f 1f 3f", "in_pos", "in_geo", "in_lid", "in_src")]
+        )
 
     def draw(self, rig: np.ndarray, flip_y: float) -> None:
         """Draw the lid of each eye whose upper lid is below its open place in ``rig`` (98×2 px)."""

@@ -128,8 +128,12 @@ def test_half_closure_covers_the_upper_half(renderer, drawn):
     def mid(upper, lower, xs):
         return 0.5 * (y_on(upper, xs) + y_on(lower, xs))
 
-    top_half = column_band_mask(rest, frame.shape[:2], lambda u, l, xs: y_on(u, xs) + 1.5, lambda u, l, xs: mid(u, l, xs) - 2.0)
-    low_half = column_band_mask(rest, frame.shape[:2], lambda u, l, xs: mid(u, l, xs) + 2.5, lambda u, l, xs: y_on(l, xs) - 1.5)
+    top_half = column_band_mask(
+        rest, frame.shape[:2], lambda u, l, xs: y_on(u, xs) + 1.5, lambda u, l, xs: mid(u, l, xs) - 2.0
+    )
+    low_half = column_band_mask(
+        rest, frame.shape[:2], lambda u, l, xs: mid(u, l, xs) + 2.5, lambda u, l, xs: y_on(l, xs) - 1.5
+    )
     assert top_half.sum() > 60 and low_half.sum() > 40
     assert sclera_or_iris(frame[top_half]).mean() < 0.02
     assert (np.abs(frame[top_half][:, :3].astype(int) - np.array(SKIN)).max(1) < 40).mean() > 0.85
@@ -165,3 +169,18 @@ def test_scaled_output_closes_the_eye_too(ctx, drawn):
     up = cv2.resize(frame, (256, 256), interpolation=cv2.INTER_LINEAR)
     inside = eye_polygon_mask(face.rig_points(), up.shape[:2], shrink=0.7)
     assert sclera_or_iris(up[inside]).mean() < 0.02
+
+
+def test_a_textured_portrait_gets_a_textured_lid_that_still_covers(ctx, drawn):
+    image, face = drawn
+    rng = np.random.default_rng(3)
+    grainy = image.copy()
+    grainy[..., :3] = np.clip(image[..., :3].astype(int) + rng.integers(-24, 25, image.shape[:2] + (1,)), 0, 255)
+    warp = MeshWarpRenderer(ctx, grainy, face, (256, 256))
+    assert min(look.grain for look in warp._eyelids.looks) > 4.0  # mirrored skin, not a flat colour
+    frame = warp.render(close_lids(face.rig_points(), 1.0))
+    warp.release()
+    inside = eye_polygon_mask(face.rig_points(), frame.shape[:2])
+    assert sclera_or_iris(frame[inside]).mean() < 0.02
+    assert (np.abs(frame[inside][:, :3].astype(int) - np.array(SKIN)).max(1) < 50).mean() > 0.8
+    assert frame[inside][:, :3].std(0).mean() > 3.0  # the skin's grain shows on the lid

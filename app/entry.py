@@ -1,4 +1,4 @@
-"""The ``space-studio`` command: no arguments opens the studio, otherwise the CLI."""
+"""The ``space-studio`` command: a subcommand runs the CLI; nothing, or files, open the studio."""
 
 from __future__ import annotations
 
@@ -14,13 +14,15 @@ def main(argv: list[str] | None = None) -> int:
     args = sys.argv[1:] if argv is None else argv
     for name, value in QUIET_NATIVE_LOGS.items():
         os.environ.setdefault(name, value)
-    if not args or args[0] in ("studio", "open"):
-        from app.studio_main import run_studio  # Qt loads only when the studio opens
-
-        return run_studio(args[1:])
+    from core.cli import SUBCOMMANDS
     from core.cli import main as cli_main
 
-    return cli_main(args)
+    if args and (args[0] in SUBCOMMANDS or args[0].startswith("-")):
+        return cli_main(args)
+    from app.studio_main import run_studio  # Qt loads only when the studio opens
+
+    files = args[1:] if args and args[0] in ("studio", "open") else args
+    return run_studio(files)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ from pathlib import Path
 from core.errors import Cancelled, SpaceStudioError
 from core.progress import Progress, TextProgressBar
 
+SUBCOMMANDS = ("render", "motion", "landmarks", "render-project", "evaluate", "train")
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_INTERRUPTED = 130

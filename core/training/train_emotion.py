@@ -13,6 +13,7 @@ vertical residue is damped for the same reason.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import re
 from collections import defaultdict
@@ -144,11 +145,13 @@ def write_outputs(expr: EmotionExpressions, speakers: list[str], config: Emotion
     }
     path.write_text(json.dumps(data), encoding="utf-8")
     card = config.out_dir / "MODEL_CARD.md"
-    card.write_text(_model_card(region_report(expr), speakers, config), encoding="utf-8")
+    digest = hashlib.sha256(path.read_bytes()).hexdigest()
+    card.write_text(_model_card(region_report(expr), speakers, config, digest), encoding="utf-8")
     return path
 
 
-def _model_card(report: dict[str, dict[str, float]], speakers: list[str], config: EmotionTrainConfig) -> str:
+def _model_card(report: dict[str, dict[str, float]], speakers: list[str], config: EmotionTrainConfig,
+                digest: str) -> str:
     return f"""# Emotion expression displacements
 
 Data: MEAD style clips in `{MEAD_DIR}` (speakers {', '.join(speakers)}; 7 emotions at
@@ -160,6 +163,8 @@ Method: per speaker and emotion, median normalized face over closed-mouth frames
 clip; averaged over speakers; jaw y damped ×{config.jaw_vertical_damping}. Neutral is zero.
 
 Command: `python -m core.training.train_emotion --data ../shared/data --out weights/emotion/`
+
+Output: `emotion_displacements.json` sha256 `{digest}`
 
 Per-region numbers (normalized units; dy < 0 means up; mouth_width = change of corner distance):
 

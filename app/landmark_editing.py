@@ -9,13 +9,15 @@ from PySide6.QtCore import QPointF, QRectF, Qt
 
 from app.landmark_mirror import mirror_table
 from app.studio_session import StudioSession
-from core.animation.commands import AddLandmarkKeyframe, SetAttribute, UpdateLandmarkKeyframe
+from core.animation.commands import AddLandmarkKeyframe, SetAttribute, SetRestLandmarks, UpdateLandmarkKeyframe
 from core.animation.landmark_track import LandmarkKeyframe
+from core.landmarks.face_template import ANCHOR_POINTS, fit_template
 
 if TYPE_CHECKING:
     from app.preview_canvas import PreviewCanvas
 
 PICK_RADIUS = 8.0
+ANCHOR_PICK_RADIUS = 11.0  # anchors are drawn bigger while fitting, so they are easier to grab
 
 
 class LandmarkEditor:
@@ -25,11 +27,13 @@ class LandmarkEditor:
         self.session, self.canvas = session, canvas
         self.mode = "keyframe"  # or "rest"
         self.mirror = False
+        self.fit_face: bool | None = None  # re-fit the template from the anchors; None = when the face is a template
         self.selected: set[int] = set()
         self._drag_from: np.ndarray | None = None
         self._drag_rig: np.ndarray | None = None
         self._band: tuple[QPointF, QPointF] | None = None
         self._token: object | None = None
+        self._fit_anchor: int | None = None  # the anchor a "Fit Face" drag moves
         self._mirror = mirror_table()
 
     def display_rig(self) -> np.ndarray | None:
@@ -40,12 +44,25 @@ class LandmarkEditor:
         rig = self.session.rig_at(self.session.frame)
         return None if rig is None else rig[0]
 
+    @property
+    def fitting(self) -> bool:
+        """True when a rest-mode drag of an anchor re-fits the whole face (cartoons, paintings)."""
+        portrait = self.session.portrait
+        if self.mode != "rest" or portrait is None:
+            return False
+        return portrait.rest_face.source == "template" if self.fit_face is None else self.fit_face
+
     def band_rect(self) -> QRectF | None:
         return None if self._band is None else QRectF(*self._band).normalized()
 
     def _pick(self, pos: QPointF) -> int | None:
         rig = self.display_rig()
         d = np.linalg.norm(self.canvas.to_widget(rig) - np.array([pos.x(), pos.y()]), axis=1)
+        if self.fitting:
+            anchors = list(ANCHOR_POINTS)
+            j = int(np.argmin(d[anchors]))
+            if d[anchors[j]] <= ANCHOR_PICK_RADIUS:
+                return anchors[j]
         i = int(np.argmin(d))
         return i if d[i] <= PICK_RADIUS else None
 
@@ -54,7 +71,10 @@ class LandmarkEditor:
         if hit is None:
             self._band = (pos, pos)
             return
-        if modifiers & Qt.KeyboardModifier.ShiftModifier:
+        self._fit_anchor = hit if self.fitting and hit in ANCHOR_POINTS else None
+        if self._fit_anchor is not None:
+            self.selected = {hit}
+        elif modifiers & Qt.KeyboardModifier.ShiftModifier:
             self.selected ^= {hit}
         elif hit not in self.selected:
             self.selected = {hit}
@@ -63,6 +83,7 @@ class LandmarkEditor:
         self._keyframe = self._keyframe_at_frame()
         self._base = dict(self._keyframe.offsets) if self._keyframe else {}
         label = "Move Portrait Landmarks" if self.mode == "rest" else "Move Landmarks"
+        label = "Fit Face" if self._fit_anchor is not None else label
         self.session.undo_stack.begin_macro(label)
         self._token = object()
 
@@ -96,7 +117,17 @@ class LandmarkEditor:
                 return kf
         return None
 
+    def _fit(self, d: np.ndarray) -> None:
+        """Re-place the template on all anchors, the dragged one moved by ``d`` (image pixels)."""
+        anchors = {i: tuple(self._drag_rig[i]) for i in ANCHOR_POINTS}
+        anchors[self._fit_anchor] = tuple(self._drag_rig[self._fit_anchor] + d)
+        face = fit_template(anchors, self.session.portrait.rest_face.image_size)
+        self.session.push(SetRestLandmarks(self.session.project, face))
+
     def _apply(self, d: np.ndarray) -> None:
+        if self._fit_anchor is not None:
+            self._fit(d)
+            return
         delta = self._delta(d)
         project = self.session.project
         if self.mode == "rest":

@@ -44,6 +44,7 @@ class StudioWindow(QMainWindow):
         self.playback = Playback(self.session)
         self.pose = PoseActions(self)
         self.playback.audio_unavailable.connect(lambda text: self.statusBar().showMessage(text, 10000))
+        self.playback.playing_changed.connect(self.canvas.fps_meter.set_running)
         self.setCentralWidget(self.canvas)
         self._docks()
         self._menus()
@@ -113,6 +114,17 @@ class StudioWindow(QMainWindow):
         self._action(a, "Still Head", self.pose.still)
         v = self.menuBar().addMenu("&View")
         self._action(v, "Reset Zoom", self.canvas.reset_view, "Ctrl+0")
+        v.addSeparator()
+        self.overlay_actions = {attr: self._overlay_action(v, text, attr) for attr, text in
+                                (("show_landmarks", "Landmarks"), ("show_irises", "Irises"),
+                                 ("show_mesh", "Delaunay Mesh"))}
+
+    def _overlay_action(self, menu, text: str, attr: str) -> QAction:  # noqa: ANN001
+        """A checkable View item that shows or hides one canvas overlay."""
+        action = QAction(text, self, checkable=True, checked=getattr(self.canvas, attr))
+        action.toggled.connect(lambda on: (setattr(self.canvas, attr, on), self.canvas.update()))
+        menu.addAction(action)
+        return action
 
     def _toolbar(self) -> None:
         bar = QToolBar("Tools", objectName="tools")
@@ -123,8 +135,15 @@ class StudioWindow(QMainWindow):
         self.mirror_box = QCheckBox("Mirror")
         self.mirror_box.toggled.connect(lambda on: setattr(self.canvas.editor, "mirror", on))
         self.overlay_box = QCheckBox("Landmarks", checked=True)
-        self.overlay_box.toggled.connect(self._overlay)
-        for w in (self.mode_box, self.mirror_box, self.overlay_box):
+        landmarks = self.overlay_actions["show_landmarks"]
+        self.overlay_box.toggled.connect(landmarks.setChecked)
+        landmarks.toggled.connect(self.overlay_box.setChecked)
+        self.fit_box = QCheckBox("Fit face to anchors")
+        self.fit_box.setToolTip("Rest landmarks: dragging an eye corner, mouth corner or the chin re-fits the whole face")
+        self.fit_box.toggled.connect(self._fit_toggled)
+        self._fit_source: str | None = None
+        self.session.media_changed.connect(self._fit_default)
+        for w in (self.mode_box, self.mirror_box, self.overlay_box, self.fit_box):
             bar.addWidget(w)
         bar.addSeparator()
         bar.addAction("▶ / ❚❚", self.playback.toggle)
@@ -133,9 +152,18 @@ class StudioWindow(QMainWindow):
         self.canvas.editor.mode = "keyframe" if index == 0 else "rest"
         self.canvas.update()
 
-    def _overlay(self, on: bool) -> None:
-        self.canvas.show_landmarks = on
+    def _fit_toggled(self, on: bool) -> None:
+        self.canvas.editor.fit_face = on
         self.canvas.update()
+
+    def _fit_default(self) -> None:
+        """A new kind of rest face: fitting on for a template face, off for a detected one."""
+        portrait = self.session.portrait
+        source = portrait.rest_face.source if portrait is not None else None
+        if source != self._fit_source:
+            self._fit_source = source
+            self.fit_box.setChecked(source == "template")
+            self._fit_toggled(source == "template")
 
     def _history_changed(self) -> None:
         stack = self.session.undo_stack

@@ -4,15 +4,17 @@ from __future__ import annotations
 
 import moderngl
 import numpy as np
-from PySide6.QtCore import QPointF, QRectF, Qt
+from PySide6.QtCore import QLineF, QPointF, QRectF, Qt
 from PySide6.QtGui import QColor, QMouseEvent, QPainter, QPaintEvent, QPen, QResizeEvent, QWheelEvent
 from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtWidgets import QWidget
 
+from app.fps_meter import FpsMeter
 from app.frame_source import make_renderer
 from app.landmark_editing import LandmarkEditor
 from app.studio_session import StudioSession
-
+from core.landmarks.face_landmarks import RIG_IRIS
+from core.landmarks.face_template import ANCHOR_POINTS
 
 
 class _PlacedFramebuffer:
@@ -48,7 +50,7 @@ class PreviewCanvas(QOpenGLWidget):
         super().__init__()
         self.session = session
         self.zoom, self.pan = 1.0, QPointF(0, 0)
-        self.show_landmarks, self.show_mesh = True, False
+        self.show_landmarks, self.show_irises, self.show_mesh = True, True, False
         self.editor = LandmarkEditor(session, self)
         self.ctx: moderngl.Context | None = None
         self._renderer = None
@@ -56,6 +58,8 @@ class PreviewCanvas(QOpenGLWidget):
         self.overlay = _Overlay(self)
         self.setMinimumSize(320, 240)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
+        self.fps_meter = FpsMeter(self)  # the window starts it while playback runs
+        self.fps_meter.updated.connect(lambda _fps: self.overlay.update())
         session.frame_changed.connect(self.update)
         session.project_changed.connect(self.update)
         session.media_changed.connect(self._media_changed)
@@ -103,6 +107,7 @@ class PreviewCanvas(QOpenGLWidget):
             target = _PlacedFramebuffer(fbo, self._gl_viewport(fbo.size[1]))
             if hasattr(self._renderer, "render_to"):
                 self._renderer.render_to(target, rig[0], rig[1])
+        self.fps_meter.frame()
 
     def update(self, *_signal_args: object) -> None:
         """Schedule the GL frame and the overlay together: one window composition per frame, not two.
@@ -145,13 +150,13 @@ class PreviewCanvas(QOpenGLWidget):
     def paint_overlay(self, painter: QPainter) -> None:
         rig = self.editor.display_rig()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
-        if rig is not None and self.show_landmarks:
-            pts = self.to_widget(rig)
-            for i, (x, y) in enumerate(pts):
-                selected = i in self.editor.selected
-                painter.setPen(QPen(QColor("#ffd54a" if selected else "#4ad0ff"), 1))
-                painter.setBrush(QColor("#ffd54a" if selected else "#1a7fa8"))
-                painter.drawEllipse(QPointF(x, y), 3.0 if selected else 2.2, 3.0 if selected else 2.2)
+        if rig is not None:
+            if self.show_mesh:
+                self._paint_mesh(painter, rig)
+            if self.show_irises:
+                self._paint_irises(painter, rig)
+            if self.show_landmarks:
+                self._paint_points(painter, self.to_widget(rig))
         band = self.editor.band_rect()
         if band is not None:
             painter.setPen(QPen(QColor("#ffffff"), 1, Qt.PenStyle.DashLine))
@@ -160,10 +165,47 @@ class PreviewCanvas(QOpenGLWidget):
         painter.setPen(QColor("#dddddd"))
         painter.drawText(8, 18, self._caption())
 
+    def _paint_points(self, painter: QPainter, pts: np.ndarray) -> None:
+        """The face and lid points (irises have their own overlay); anchors big and orange while fitting."""
+        anchors = set(ANCHOR_POINTS) if self.editor.fitting else set()
+        for i, (x, y) in enumerate(pts[:RIG_IRIS.start]):
+            selected, anchor = i in self.editor.selected, i in anchors
+            colour = "#ffd54a" if selected else "#ff8a3d" if anchor else "#4ad0ff"
+            painter.setPen(QPen(QColor("#ffffff" if anchor else colour), 1))
+            painter.setBrush(QColor("#ffd54a" if selected else "#ff8a3d" if anchor else "#1a7fa8"))
+            r = 5.0 if anchor else 3.0 if selected else 2.2
+            painter.drawEllipse(QPointF(x, y), r, r)
+
+    def _paint_irises(self, painter: QPainter, rig: np.ndarray) -> None:
+        """Iris circles at the rest face's iris radius."""
+        r = self.image_rect().width() / self.session.portrait.rgba.shape[1]
+        radii = self.session.portrait.rest_face.iris_radius * r
+        painter.setPen(QPen(QColor("#7dff8a"), 1.2))
+        painter.setBrush(Qt.BrushStyle.NoBrush)
+        for (x, y), radius in zip(self.to_widget(rig[RIG_IRIS]), radii, strict=True):
+            painter.drawEllipse(QPointF(x, y), float(radius), float(radius))
+            painter.drawPoint(QPointF(x, y))
+
+    def _paint_mesh(self, painter: QPainter, rig: np.ndarray) -> None:
+        """The renderer's Delaunay triangles at this frame's vertex positions."""
+        mesh = getattr(self._renderer, "mesh", None)
+        if mesh is None:
+            return
+        pts = self.to_widget(mesh.positions(rig).astype(np.float64))
+        edges = np.concatenate([mesh.triangles[:, [0, 1]], mesh.triangles[:, [1, 2]], mesh.triangles[:, [2, 0]]])
+        edges = np.unique(np.sort(edges, axis=1), axis=0)
+        painter.setPen(QPen(QColor(255, 255, 255, 110), 0.8))
+        painter.drawLines([QLineF(*pts[a], *pts[b]) for a, b in edges])
+
     def _caption(self) -> str:
         if self.session.portrait is None:
             return "Open a portrait (File ▸ Open Portrait or drop an image here)"
-        return f"{self.editor.mode.title()} mode · frame {self.session.frame} · zoom {self.zoom:.2f}×"
+        project = self.session.project
+        text = (f"{self.editor.mode.title()} mode · frame {self.session.frame} / {project.frame_count}"
+                f" · {project.fps:g} fps · zoom {self.zoom:.2f}×")
+        if self.fps_meter.running:
+            text += " · playing" + ("" if self.fps_meter.fps is None else f" {self.fps_meter.fps:.1f} fps")
+        return text
 
     # --- input ---------------------------------------------------------------------
     def wheelEvent(self, event: QWheelEvent) -> None:

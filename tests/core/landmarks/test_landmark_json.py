@@ -25,8 +25,12 @@ def _write(tmp_path: Path, data) -> Path:
 
 
 def _minimal(face) -> dict:
-    return {"format": "space-studio-landmarks", "version": 1, "image_size": list(face.image_size),
-            "points68": face.points68[:, :2].tolist()}
+    return {
+        "format": "space-studio-landmarks",
+        "version": 1,
+        "image_size": list(face.image_size),
+        "points68": face.points68[:, :2].tolist(),
+    }
 
 
 def test_save_load_round_trips_exactly(drawn, tmp_path):
@@ -70,7 +74,10 @@ def test_derived_lids_of_a_closed_eye_lie_on_the_line():
         (lambda d: d.pop("points68"), "missing key 'points68'"),
         (lambda d: d["points68"].pop(), "'points68' has 67 entries; expected 68"),
         (lambda d: d["points68"][12].__setitem__(1, "abc"), r"'points68'\[12\]\[1\] is not a number"),
-        (lambda d: d["points68"][5].__setitem__(0, 9000.0), r"'points68' point 5 \(9000.0, .*\) lies outside the 256×256 image"),
+        (
+            lambda d: d["points68"][5].__setitem__(0, 9000.0),
+            r"'points68' point 5 \(9000.0, .*\) lies outside the 256×256 image",
+        ),
         (lambda d: d.__setitem__("format", "dlib"), "'format' must be"),
         (lambda d: d.__setitem__("version", 7), "version 7 is not supported"),
         (lambda d: d.__setitem__("image_size", [256, -3]), "'image_size' must be two positive whole numbers"),

@@ -58,8 +58,9 @@ def test_whole_clip_posing_matches_frame_by_frame() -> None:
 
     rng = np.random.default_rng(1)
     points = rng.normal(size=(40, 98, 2))
-    poses = np.column_stack([rng.normal(0, 15, (40, 3)), rng.normal(300, 20, (40, 2)),
-                             rng.normal(0, 0.5, 40), rng.uniform(50, 150, 40)])
+    poses = np.column_stack(
+        [rng.normal(0, 15, (40, 3)), rng.normal(300, 20, (40, 2)), rng.normal(0, 0.5, 40), rng.uniform(50, 150, 40)]
+    )
     depth = rng.normal(size=98)
     one_by_one = np.stack([to_image(points[t], pose_at(poses[t]), depth) for t in range(40)])
     np.testing.assert_allclose(poses_to_image(points, poses, depth), one_by_one, atol=1e-4)

@@ -34,3 +34,8 @@ pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
 # mediapipe's own pins (numpy<2, jax, opencv-contrib) conflict with ours and are not
 # needed for the face mesh; its runtime needs are in pyproject.toml.
 "${pip[@]}" --no-deps "mediapipe==0.10.21"
+if [ "$want_test" = 1 ]; then
+  # The optional face-alignment backend, tested on stand-in weights (never downloaded);
+  # --no-deps keeps its opencv-python pin away from our headless OpenCV.
+  "${pip[@]}" --no-deps "face-alignment==1.5.0"
+fi

@@ -9,9 +9,12 @@ module costs nothing when the backend is absent. Lids and iris come from the
 
 from __future__ import annotations
 
+import inspect
+import os
 import warnings
 from dataclasses import dataclass
 from pathlib import Path
+from urllib.parse import urlparse
 
 import numpy as np
 
@@ -39,9 +42,6 @@ def required_weight_files() -> dict[str, str]:
     URL tables, exactly as its ``load_file_from_url`` names the cached files. Raises
     ModelWeightsError when the package's layout is unknown (refusing beats downloading).
     """
-    import os
-    from urllib.parse import urlparse
-
     try:
         import torch
         from face_alignment import api
@@ -83,8 +83,6 @@ class FaceAlignmentDetector:
     device: str = "cpu"
 
     def __post_init__(self) -> None:
-        import inspect
-
         required = required_weight_files()  # raises when the package is absent
         import face_alignment
 
@@ -104,7 +102,7 @@ class FaceAlignmentDetector:
         }
         if "compile" in inspect.signature(face_alignment.FaceAlignment).parameters:
             options["compile"] = False  # 1.5+: torch.compile warm-up, a warning and a cache under ~/.cache
-        with warnings.catch_warnings():  # 1.4 loads TorchScript, which torch ≥ 2.10 deprecates
+        with warnings.catch_warnings():  # 1.4 loads TorchScript, which recent torch deprecates
             warnings.filterwarnings("ignore", message="`torch.jit.load` is deprecated", category=DeprecationWarning)
             self._model = face_alignment.FaceAlignment(face_alignment.LandmarksType.THREE_D, **options)
 

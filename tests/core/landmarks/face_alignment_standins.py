@@ -84,7 +84,7 @@ def write_standin_weights(
     fan, depth_net = CoordinateReadingFAN(targets_xy).eval(), FixedDepth(depth).eval()
     fan_file, depth_file = required["3D landmark network"], required["depth network"]
     if fan_file.endswith(".zip") and depth_file.endswith(".zip"):  # 1.4: TorchScript archives
-        with warnings.catch_warnings():  # torch ≥ 2.10 deprecates TorchScript, which 1.4 still loads
+        with warnings.catch_warnings():  # recent torch deprecates TorchScript, which 1.4 still loads
             warnings.simplefilter("ignore", DeprecationWarning)
             torch.jit.save(torch.jit.script(fan), str(checkpoint_dir / fan_file))
             torch.jit.save(torch.jit.script(depth_net), str(checkpoint_dir / depth_file))

@@ -13,7 +13,6 @@ plus an "audio present" flag (1 for speech, 0 for silent training clips).
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -23,6 +22,7 @@ from scipy.ndimage import gaussian_filter1d
 from torch import nn
 
 from core.errors import ModelWeightsError
+from core.weights_file import verify_sha256, write_sha256_sidecar
 
 POSE_DIMS = 6
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "weights" / "posegen" / "posegen_small.pt"
@@ -119,7 +119,7 @@ class PoseGenerator:
         path = Path(path)
         if not path.is_file():
             raise ModelWeightsError(f"PoseGen weights not found: {path}")
-        _check_hash(path)
+        verify_sha256(path, "PoseGen weights")
         try:
             state = torch.load(path, map_location="cpu", weights_only=True)
             net = PoseGenNet(PoseGenConfig(**state["config"]))
@@ -134,9 +134,7 @@ class PoseGenerator:
         path.parent.mkdir(parents=True, exist_ok=True)
         torch.save({"model": self.net.state_dict(), "config": asdict(self.config),
                     "pose_std": torch.from_numpy(self.pose_std)}, path)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
-        path.with_name(path.name + ".sha256").write_text(f"{digest}  {path.name}\n", encoding="utf-8")
-        return digest
+        return write_sha256_sidecar(path)
 
     def generate(self, mfcc: np.ndarray | None, seed: int, amplitude: float = 1.0, fps: float | None = None,
                  frames: int | None = None) -> np.ndarray:
@@ -168,13 +166,3 @@ class PoseGenerator:
         if len(pose) <= 2 * sigma:
             return pose
         return pose - gaussian_filter1d(pose, sigma, axis=0, mode="nearest")
-
-
-def _check_hash(path: Path) -> None:
-    record = path.with_name(path.name + ".sha256")
-    if not record.is_file():
-        return
-    expected = record.read_text(encoding="utf-8").split()[0]
-    actual = hashlib.sha256(path.read_bytes()).hexdigest()
-    if actual != expected:
-        raise ModelWeightsError(f"PoseGen weights {path.name} are corrupt: sha256 {actual[:12]} ≠ {expected[:12]}")

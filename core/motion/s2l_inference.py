@@ -9,8 +9,6 @@ the 200× real-time budget) while the arithmetic itself is tiny.
 
 from __future__ import annotations
 
-import hashlib
-import re
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -23,6 +21,7 @@ from core.audio.voice_activity import voice_activity
 from core.motion.rest_face import closed_mouth
 from core.motion.silence_rest import rest_in_silence
 from core.errors import ModelWeightsError
+from core.weights_file import verify_sha256
 
 MOUTH_WIDTH = (48, 54)
 INNER_LIP_GAP = (62, 66)
@@ -41,24 +40,8 @@ def mouth_openness(points: np.ndarray) -> np.ndarray:
 
 
 def verify_checksum(path: Path) -> None:
-    """Compare the file's sha256 with its .sha256 sidecar or the model card's."""
-    expected = _expected_sha256(path)
-    if expected is None:
-        raise ModelWeightsError(f"No checksum (.sha256 sidecar or MODEL_CARD.md) for {path}")
-    actual = hashlib.sha256(path.read_bytes()).hexdigest()
-    if actual != expected:
-        raise ModelWeightsError(f"Checksum mismatch for {path}: file is corrupt or was replaced")
-
-
-def _expected_sha256(path: Path) -> str | None:
-    sidecar = path.with_name(path.name + ".sha256")
-    if sidecar.is_file():
-        return sidecar.read_text().split()[0].lower()
-    card = path.with_name("MODEL_CARD.md")
-    if card.is_file():
-        found = re.search(rf"{re.escape(path.name)}\W+sha256\W+([0-9a-f]{{64}})", card.read_text())
-        return found.group(1) if found else None
-    return None
+    """Refuse S2L weights whose sha256 does not match their record."""
+    verify_sha256(path, "S2L weights")
 
 
 @dataclass(frozen=True)

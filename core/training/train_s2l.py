@@ -13,7 +13,6 @@ hundred steps, so training is step-limited rather than run to convergence.
 from __future__ import annotations
 
 import argparse
-import hashlib
 import json
 import time
 from collections.abc import Callable, Sequence
@@ -28,6 +27,7 @@ from core.audio.features import FeatureStats, mfcc_per_frame
 from core.errors import SpaceStudioError
 from core.audio.features import utterance_normalized
 from core.motion.rest_face import closed_mouth, reference_face
+from core.weights_file import write_sha256_sidecar
 from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks, s2l_loss
 from core.training import s2l_dataset as ds
 
@@ -237,8 +237,7 @@ def save(model: Speech2Landmarks, split: Split, config: TrainConfig, metrics: di
     torch.save({"state_dict": model.state_dict(), "config": config.model.to_dict(),
                 "feature_stats": split.stats.to_dict(), "feature_norm": config.feature_norm,
                 "fps": ds.FEATURE_FPS}, path)
-    digest = hashlib.sha256(path.read_bytes()).hexdigest()
-    (config.out / "s2l_small.pt.sha256").write_text(f"{digest}  s2l_small.pt\n")
+    digest = write_sha256_sidecar(path)
     (config.out / "metrics.json").write_text(json.dumps(
         {"metrics": metrics, "train": [c.name for c in split.train],
          "train_videos": [c.key for c in split.train],

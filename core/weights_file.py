@@ -1,0 +1,54 @@
+"""Shipped weights are checked against the sha256 recorded beside them before they load.
+
+Each weights file has a ``NAME.sha256`` sidecar (written by its trainer) or a line in the
+folder's MODEL_CARD.md naming the file and its sha256. A file with no record, or whose
+bytes differ, is refused: it is corrupt, truncated, or not the model the card describes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from pathlib import Path
+
+from core.errors import ModelWeightsError
+
+
+def sha256_of(path: Path) -> str:
+    """Hex sha256 of a file's bytes."""
+    return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+
+
+def write_sha256_sidecar(path: Path) -> str:
+    """Record ``path``'s sha256 in ``NAME.sha256`` beside it; returns the digest."""
+    path = Path(path)
+    digest = sha256_of(path)
+    path.with_name(path.name + ".sha256").write_text(f"{digest}  {path.name}\n", encoding="utf-8")
+    return digest
+
+
+def recorded_sha256(path: Path) -> str | None:
+    """The sha256 recorded for ``path`` (sidecar first, then the model card), if any."""
+    path = Path(path)
+    sidecar = path.with_name(path.name + ".sha256")
+    if sidecar.is_file():
+        return sidecar.read_text(encoding="utf-8").split()[0].lower()
+    card = path.with_name("MODEL_CARD.md")
+    if card.is_file():
+        found = re.search(rf"{re.escape(path.name)}\W+sha256\W+([0-9a-f]{{64}})", card.read_text(encoding="utf-8"))
+        return found.group(1) if found else None
+    return None
+
+
+def verify_sha256(path: Path, what: str = "Model weights") -> None:
+    """Raise ModelWeightsError unless ``path`` matches its recorded sha256."""
+    path = Path(path)
+    expected = recorded_sha256(path)
+    if expected is None:
+        raise ModelWeightsError(f"{what} {path.name} have no recorded checksum (.sha256 sidecar or MODEL_CARD.md)")
+    actual = sha256_of(path)
+    if actual != expected:
+        raise ModelWeightsError(
+            f"Checksum mismatch for {what} {path.name}: the file is corrupt or was replaced "
+            f"(sha256 {actual[:12]} ≠ {expected[:12]})"
+        )

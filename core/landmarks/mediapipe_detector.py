@@ -12,6 +12,10 @@ a 1280-pixel one.
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import cv2
@@ -134,6 +138,10 @@ class MediapipeDetector:
 
     def detect_meshes(self, image_rgb: np.ndarray) -> list[np.ndarray]:
         """All face meshes as 478×3 arrays in pixels of ``image_rgb`` (z towards the viewer)."""
+        with _quiet_native_stderr():
+            return self._detect_meshes(image_rgb)
+
+    def _detect_meshes(self, image_rgb: np.ndarray) -> list[np.ndarray]:
         image = _as_rgb_uint8(image_rgb)
         height, width = image.shape[:2]
         factor = _detection_scale(width, height, self.config.max_detection_side)
@@ -233,3 +241,26 @@ def _inside_any(mesh: np.ndarray, others: list[np.ndarray]) -> bool:
         if np.all(centre >= low) and np.all(centre <= high):
             return True
     return False
+
+
+@contextmanager
+def _quiet_native_stderr() -> Iterator[None]:
+    """Silence stderr at the file-descriptor level while mediapipe runs.
+
+    Its C++ core logs informational lines (TFLite delegates, calculator notes)
+    straight to fd 2 before absl logging is set up, so neither Python logging nor
+    environment variables reach them; users should only see our own messages.
+    """
+    try:
+        saved = os.dup(2)
+    except OSError:  # no usable stderr: nothing to silence
+        yield
+        return
+    with open(os.devnull, "w") as devnull:
+        sys.stderr.flush()
+        os.dup2(devnull.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved, 2)
+            os.close(saved)

@@ -131,6 +131,6 @@ def train(args: argparse.Namespace, progress: Progress) -> int:
     """space-studio train MODEL ...: hand over to that model's trainer."""
     import importlib
 
-    module = {"s2l": "core.training.train_s2l", "posegen": "core.training.train_posegen",
-              "emotion": "core.training.train_emotion"}[args.model]
+    module = {"s2l": "core.training.train_s2l", "s2l-crossval": "core.training.crossval_s2l",
+              "posegen": "core.training.train_posegen", "emotion": "core.training.train_emotion"}[args.model]
     return int(importlib.import_module(module).main(args.args) or 0)

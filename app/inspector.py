@@ -1,11 +1,12 @@
-"""Inspector dock: the selected key's properties and the blink generation settings."""
+"""Inspector dock: the selected key's properties, blink generation and the line's transcript."""
 
 from __future__ import annotations
 
 from dataclasses import replace
 
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel, QPushButton,
-                               QSpinBox, QVBoxLayout, QWidget)
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QLabel,
+                               QPlainTextEdit, QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
 from app.studio_session import StudioSession
 from app.timeline_items import Item, edit_command, noun
@@ -20,6 +21,8 @@ EASINGS = ("linear", "ease_in_out", "ease_in", "ease_out", "step")
 class Inspector(QWidget):
     """A view of ``session.selection``; edits are pushed as commands."""
 
+    transcript_applied = Signal()  # the transcript setting changed: the lips should be regenerated
+
     def __init__(self, session: StudioSession) -> None:
         super().__init__()
         self.session = session
@@ -28,6 +31,7 @@ class Inspector(QWidget):
         layout.addWidget(self._key_box())
         layout.addWidget(self._blink_box())
         layout.addWidget(self._pose_gaze_box())
+        layout.addWidget(self._transcript_box())
         layout.addStretch(1)
         session.selection_changed.connect(self.refresh)
         session.project_changed.connect(self.refresh)
@@ -87,6 +91,29 @@ class Inspector(QWidget):
         form.addRow("Gaze", self.linked)
         return box
 
+    def _transcript_box(self) -> QGroupBox:
+        box = QGroupBox("Transcript (English, optional)")
+        layout = QVBoxLayout(box)
+        self.transcript = QPlainTextEdit()
+        self.transcript.setPlaceholderText("Type the line's words for exact phone timing, "
+                                           "e.g. \"Welcome to the studio.\" Numbers as words.")
+        self.transcript.setMaximumHeight(70)
+        apply = QPushButton("Align Lips to Transcript")
+        apply.setToolTip("Regenerates the lip motion from phones forced-aligned to these words; "
+                         "empty: phones are guessed from the sound")
+        apply.clicked.connect(self.apply_transcript)
+        layout.addWidget(self.transcript)
+        layout.addWidget(apply)
+        return box
+
+    def apply_transcript(self) -> None:
+        """Store the typed transcript (undoable) and ask for new lip motion."""
+        project = self.session.project
+        text = self.transcript.toPlainText().strip()
+        if text != project.settings.transcript:
+            self.session.push(SetGenerationSettings(project, replace(project.settings, transcript=text)))
+        self.transcript_applied.emit()
+
     def _set_pose_mode(self, _index: int) -> None:
         track = self.session.project.tracks.pose
         if track.mode != self.pose_mode.currentText():
@@ -108,6 +135,8 @@ class Inspector(QWidget):
 
     def refresh(self) -> None:
         tracks = self.session.project.tracks
+        if self.transcript.toPlainText().strip() != self.session.project.settings.transcript:
+            self.transcript.setPlainText(self.session.project.settings.transcript)
         self.pose_mode.setCurrentText(tracks.pose.mode)
         self.pose_source.setText(_describe(tracks.pose.source, self.session.pose_ready()))
         self.linked.setChecked(tracks.gaze.linked)

@@ -41,6 +41,7 @@ class StudioWindow(QMainWindow):
         self.canvas = PreviewCanvas(self.session)
         self.timeline = TimelineView(self.session)
         self.inspector = Inspector(self.session)
+        self.inspector.transcript_applied.connect(lambda: self.generate_speech_motion())
         self.playback = Playback(self.session)
         self.pose = PoseActions(self)
         self.playback.audio_unavailable.connect(lambda text: self.statusBar().showMessage(text, 10000))
@@ -288,11 +289,12 @@ class StudioWindow(QMainWindow):
             QMessageBox.information(self, "Lip motion", "Open a portrait and a speech file first.")
             return
         face, audio_path, fps = session.portrait.rest_face, session.project.audio_path, session.project.fps
+        transcript = session.project.settings.transcript
 
         def work():  # noqa: ANN202
             from app.speech_motion import predict_base
 
-            return predict_base(face, audio_path, fps)
+            return predict_base(face, audio_path, fps, transcript)
 
         run_in_background(self, "Generating lip motion", work, session.set_speech_base,
                           self._status_note if quiet else None)

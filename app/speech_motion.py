@@ -9,13 +9,15 @@ import numpy as np
 from core.landmarks.face_landmarks import FaceLandmarks
 
 
-def predict_base(face: FaceLandmarks, audio_path: Path, fps: float) -> np.ndarray:
-    """Normalized T×68×2 base motion; raises ModelWeightsError when the weights are missing."""
+def predict_base(face: FaceLandmarks, audio_path: Path, fps: float, transcript: str = "") -> np.ndarray:
+    """Normalized T×68×2 base motion, exactly as ``space-studio render`` makes it (mouth at
+    rest in pauses; phones aligned to ``transcript`` when one is given). Raises
+    ModelWeightsError when the weights are missing, TranscriptError for a bad transcript."""
     from core.audio.audio_io import load_audio
-    from core.audio.features import mfcc_per_frame
     from core.landmarks.normalized_space import normalize
     from core.motion.s2l_inference import SpeechToLandmarks
 
     model = SpeechToLandmarks.load()
-    mfcc = mfcc_per_frame(load_audio(audio_path), fps)
-    return np.asarray(model.predict(mfcc, normalize(face).points68, None), np.float32)
+    base, _ = model.animate_speech(load_audio(audio_path), fps, normalize(face).points68,
+                                   transcript=transcript.strip() or None)
+    return np.asarray(base, np.float32)

@@ -38,6 +38,8 @@ def _add_generation_options(p: argparse.ArgumentParser) -> None:
         help="emotion mix, repeatable, e.g. happy=0.7 or angry=1@2.5-4 (seconds)",
     )
     p.add_argument("--model", type=Path, help="speech-to-landmarks weights (default: shipped)")
+    p.add_argument("--transcript", type=Path, metavar="LINE.txt",
+                   help="text file with the line's English words: exact phone timing by forced alignment")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -74,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--report", type=Path, help="write a markdown report with plots here")
 
     train = sub.add_parser("train", help="train a model (see weights/*/MODEL_CARD.md)")
-    train.add_argument("model", choices=["s2l", "s2l-crossval", "posegen", "emotion"])
+    train.add_argument("model", choices=["s2l", "s2l-crossval", "posegen", "emotion", "phone-labels", "phones"])
     train.add_argument("args", nargs=argparse.REMAINDER, help="passed to the trainer (--help for its options)")
     return parser
 

@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 from core.emotion_spec import parse_emotion_spec
-from core.errors import NoFaceError, OutputError
+from core.errors import NoFaceError, OutputError, TranscriptError
 from core.pipeline import GenerationOptions, animate
 from core.portrait_setup import prepare_portrait
 from core.pose_source import parse_pose_args
@@ -33,7 +33,21 @@ def generation_options(args: argparse.Namespace) -> GenerationOptions:
         pose=parse_pose_args(args.pose, args.seed, args.pose_amplitude),
         emotions=tuple(parse_emotion_spec(text) for text in args.emotion),
         model_path=args.model,
+        transcript=read_transcript(args.transcript) if args.transcript else None,
     )
+
+
+def read_transcript(path: Path) -> str:
+    """The words of a transcript file (UTF-8 text)."""
+    try:
+        text = Path(path).read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise TranscriptError(f"Transcript file not found: {path}") from None
+    except (OSError, UnicodeDecodeError) as err:
+        raise TranscriptError(f"Cannot read transcript {path}: {err}") from None
+    if not text.strip():
+        raise TranscriptError(f"Transcript {path} is empty.")
+    return text
 
 
 def output_format(out: Path, explicit: str | None) -> str:
@@ -132,5 +146,6 @@ def train(args: argparse.Namespace, progress: Progress) -> int:
     import importlib
 
     module = {"s2l": "core.training.train_s2l", "s2l-crossval": "core.training.crossval_s2l",
-              "posegen": "core.training.train_posegen", "emotion": "core.training.train_emotion"}[args.model]
+              "posegen": "core.training.train_posegen", "emotion": "core.training.train_emotion",
+              "phone-labels": "core.training.phone_labels", "phones": "core.training.train_phone_net"}[args.model]
     return int(importlib.import_module(module).main(args.args) or 0)

@@ -39,3 +39,7 @@ class Cancelled(SpaceStudioError):
 
 class VideoError(SpaceStudioError):
     """A video that cannot be opened or decoded."""
+
+
+class TranscriptError(SpaceStudioError):
+    """A transcript that cannot be read or aligned to its speech."""

@@ -43,6 +43,7 @@ class GenerationOptions:
     pose: PoseSource = field(default_factory=PoseSource)
     emotions: tuple[EmotionSpan, ...] = ()
     model_path: Path | None = None
+    transcript: str | None = None  # the line's words: phone timing by forced alignment
 
 
 @dataclass(frozen=True)
@@ -61,13 +62,13 @@ class SpeechMotion:
 
 def predict_speech_motion(
     audio: Audio, setup: PortraitSetup, fps: float, model_path: Path | None = None,
-    emotion: np.ndarray | None = None,
+    emotion: np.ndarray | None = None, transcript: str | None = None,
 ) -> SpeechMotion:
-    """Run S2L on the audio for this portrait's rest face."""
+    """Run S2L on the audio for this portrait's rest face (aligned to ``transcript`` if given)."""
     from core.motion.s2l_inference import SpeechToLandmarks
 
     model = SpeechToLandmarks.load(model_path) if model_path else SpeechToLandmarks.load()
-    base, mfcc = model.animate_speech(audio, fps, setup.rest.points68, emotion)
+    base, mfcc = model.animate_speech(audio, fps, setup.rest.points68, emotion, transcript)
     return SpeechMotion(audio, fps, mfcc, np.asarray(base, np.float32))
 
 
@@ -129,7 +130,8 @@ def animate(
     progress.step("Reading audio", 0, 4)
     audio = load_audio(audio_path)
     progress.step("Predicting lip motion", 1, 4)
-    speech = predict_speech_motion(audio, setup, options.fps, options.model_path)
+    speech = predict_speech_motion(audio, setup, options.fps, options.model_path,
+                                   transcript=options.transcript)
     progress.step("Generating pose", 2, 4)
     deltas = pose_deltas(options.pose, speech.mfcc, options.fps)
     base_pose = absolute_pose(setup.face.pose, deltas, speech.frames)

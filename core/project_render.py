@@ -57,7 +57,8 @@ def animate_loaded_project(project: Project, progress: Progress | None = None) -
     progress.step("Preparing portrait", 0, 3)
     setup = project_setup(project)
     progress.step("Predicting lip motion", 1, 3)
-    speech = predict_speech_motion(load_audio(project.audio_path), setup, project.fps)
+    speech = predict_speech_motion(load_audio(project.audio_path), setup, project.fps,
+                                   transcript=project.settings.transcript or None)
     progress.step("Composing tracks", 2, 3)
     composed, motion = compose_motion(setup, speech, project.tracks, base_pose_for(project, setup, speech))
     progress.step("Composing tracks", 3, 3)

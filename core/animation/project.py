@@ -26,13 +26,16 @@ class GenerationSettings:
 
     blink_rate: blinks per minute for regenerate; blink_seed: its Poisson seed;
     emotion_defaults: intensity per emotion name used where the emotion track
-    has no keys (missing names = 0); look_ahead: seconds of audio S2L may see ahead.
+    has no keys (missing names = 0); look_ahead: seconds of audio S2L may see ahead;
+    transcript: the line's English words ("" = none): S2L then hears phones
+    forced-aligned to them instead of guessed from the sound.
     """
 
     blink_rate: float = 17.0
     blink_seed: int = 0
     emotion_defaults: dict[str, float] = field(default_factory=dict)
     look_ahead: float = 0.0
+    transcript: str = ""
 
     def __post_init__(self) -> None:
         unknown = set(self.emotion_defaults) - set(EMOTIONS)

@@ -48,6 +48,7 @@ def project_to_json(project: Project, project_dir: Path) -> Json:
             "blink_seed": project.settings.blink_seed,
             "emotion_defaults": dict(project.settings.emotion_defaults),
             "look_ahead": project.settings.look_ahead,
+            "transcript": project.settings.transcript,
         },
         "tracks": {
             "emotion": _curves_to_json(tracks.emotion.curves),
@@ -122,6 +123,7 @@ def project_from_json(data: Json, project_dir: Path) -> Project:
             blink_seed=int(settings.get("blink_seed", 0)),
             emotion_defaults={str(k): float(v) for k, v in settings.get("emotion_defaults", {}).items()},
             look_ahead=float(settings.get("look_ahead", 0.0)),
+            transcript=str(settings.get("transcript", "")),
         ),
         tracks=_tracks_from_json(data.get("tracks", {})),
     )

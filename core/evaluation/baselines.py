@@ -2,7 +2,10 @@
 
 - still face: the portrait's landmarks repeated — zero motion;
 - audio-energy jaw: mouth openness proportional to the smoothed loudness,
-  realised by moving the lower lip and jaw of the portrait down.
+  realised by moving the lower lip and jaw of the portrait down;
+- phone visemes: a Rhubarb-style mouth-shape table read through PhoneNet's
+  phone posteriors (how open each phone leaves the jaw, from phonetics, not
+  fitted to any video), moving the jaw the same way.
 
 The energy-jaw gain is one constant for everybody (``ENERGY_JAW_GAIN``),
 never fitted per clip, so the baseline knows nothing the audio does not say.
@@ -34,6 +37,9 @@ _FOLLOW[[48, 54, 60, 64]] = 0.3
 _FOLLOW[0:17] = 0.8 * np.clip(1 - np.abs(np.arange(17) - 8) / 6, 0, 1)
 
 
+VISEME_GAIN = 0.35  # openness (gap / width) of the widest vowel
+
+
 def still_face(inputs: PredictionInput) -> np.ndarray:
     """The portrait's own landmarks in every frame (T×68×2)."""
     face = np.asarray(inputs.face0, np.float32)[:, :2]
@@ -61,8 +67,29 @@ def _down_direction(face: np.ndarray) -> np.ndarray:
 
 def energy_jaw(inputs: PredictionInput, gain: float = ENERGY_JAW_GAIN) -> np.ndarray:
     """Portrait with the lower lip dropped by gain × loudness × mouth width (T×68×2)."""
-    face = np.asarray(inputs.face0, np.float64)[:, :2]
-    drop = gain * normalized_loudness(inputs) * float(mouth_width(face[None])[0])
+    return _jaw_dropped(inputs.face0, gain * normalized_loudness(inputs))
+
+
+def phone_visemes(inputs: PredictionInput, gain: float = VISEME_GAIN, posteriors=None) -> np.ndarray:
+    """Portrait with the jaw opened by the expected phone openness (T×68×2).
+
+    ``posteriors`` maps T×40 MFCCs to T×40 phone probabilities (default: the
+    shipped PhoneNet)."""
+    from core.audio.audio_io import Audio
+    from core.audio.features import mfcc_per_frame
+    from core.audio.phone_net import PHONE_OPENNESS, PHONES, PhonePosteriors
+
+    posteriors = posteriors or PhonePosteriors.load()
+    mfcc = mfcc_per_frame(Audio(inputs.samples, inputs.sample_rate), inputs.fps)
+    mfcc = np.pad(mfcc, ((0, max(0, inputs.n_frames - len(mfcc))), (0, 0)), mode="edge")[: inputs.n_frames]
+    table = np.array([PHONE_OPENNESS[p] for p in PHONES])
+    return _jaw_dropped(inputs.face0, gain * (posteriors(mfcc) @ table))
+
+
+def _jaw_dropped(face0: np.ndarray, openness: np.ndarray) -> np.ndarray:
+    """The portrait with its lower lip and jaw moved down by openness × mouth width."""
+    face = np.asarray(face0, np.float64)[:, :2]
+    drop = openness * float(mouth_width(face[None])[0])
     offsets = drop[:, None, None] * _FOLLOW[None, :, None] * _down_direction(face)[None, None]
     return (face[None] + offsets).astype(np.float32)
 

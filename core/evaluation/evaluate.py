@@ -18,7 +18,7 @@ from typing import Collection, Mapping, Sequence
 import numpy as np
 
 from core.errors import Cancelled, SpaceStudioError
-from core.evaluation.baselines import energy_jaw, still_face
+from core.evaluation.baselines import energy_jaw, phone_visemes, still_face
 from core.evaluation.clip_source import (
     EVAL_FPS,
     ClipData,
@@ -101,8 +101,9 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
     return videos
 
 
-def s2l_predictor(model_path: Path | None) -> Predictor:
-    """Our speech-to-landmarks model as a predictor, exactly as the product runs it."""
+def s2l_predictor(model_path: Path | None, rest_in_pauses: bool = True) -> Predictor:
+    """Our speech-to-landmarks model as a predictor, exactly as the product runs it
+    (``rest_in_pauses=False``: without the rest-in-silence gate, to show what it costs)."""
     from core.audio.audio_io import Audio
     from core.motion.s2l_inference import SpeechToLandmarks
 
@@ -110,7 +111,7 @@ def s2l_predictor(model_path: Path | None) -> Predictor:
 
     def predict(inputs: PredictionInput) -> np.ndarray:
         audio = Audio(inputs.samples, inputs.sample_rate)
-        motion, _ = model.animate_speech(audio, inputs.fps, inputs.face0)
+        motion, _ = model.animate_speech(audio, inputs.fps, inputs.face0, rest_in_pauses=rest_in_pauses)
         return _fit_length(motion, inputs.n_frames)
 
     return predict
@@ -145,10 +146,22 @@ def evaluate_clip(clip: ClipData, predictors: Mapping[str, Predictor]) -> ClipRe
     return ClipResult(clip.name, mouth_openness(clip.real), clip.valid, clip.speech, tuple(methods))
 
 
+def _phone_visemes() -> dict[str, Predictor]:
+    """The phone-table baseline, when PhoneNet weights are installed."""
+    from core.audio.phone_net import DEFAULT_WEIGHTS, PhonePosteriors
+
+    if not DEFAULT_WEIGHTS.is_file():
+        return {}
+    posteriors = PhonePosteriors.load()
+    return {"phone visemes": lambda inputs: phone_visemes(inputs, posteriors=posteriors)}
+
+
 def _predictors(model_path: Path | None, extra: Mapping[str, Predictor] | None) -> dict[str, Predictor]:
     predictors = dict(BASELINES)
+    predictors.update(_phone_visemes())
     if model_path is not None:
         predictors["ours"] = s2l_predictor(Path(model_path))
+        predictors["ours, no rest in pauses"] = s2l_predictor(Path(model_path), rest_in_pauses=False)
     predictors.update(extra or {})
     return predictors
 

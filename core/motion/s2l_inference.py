@@ -59,10 +59,13 @@ class _StepWeights:
 class SpeechToLandmarks:
     """A loaded S2L model ready to predict."""
 
-    def __init__(self, model, stats: FeatureStats, feature_norm: str = "global") -> None:
+    def __init__(self, model, stats: FeatureStats, feature_norm: str = "global", phones=None) -> None:
         self.model = model.eval()
         self.stats = stats
         self.feature_norm = feature_norm  # "utterance": per-clip CMVN before the global stats
+        self.phones = phones  # core.audio.phone_net.PhonePosteriors when the model listens through it
+        if model.cfg.phone_features and phones is None:
+            raise ModelWeightsError("this S2L model needs PhoneNet posteriors (weights/phones/phone_net.pt)")
         self._step = _export(model)
 
     @classmethod
@@ -82,11 +85,17 @@ class SpeechToLandmarks:
             model.load_state_dict(ckpt["state_dict"])
         except (RuntimeError, KeyError, TypeError, ValueError) as err:
             raise ModelWeightsError(f"S2L weights at {path} do not match the model: {err}") from err
-        return cls(model, FeatureStats.from_dict(ckpt["feature_stats"]), str(ckpt.get("feature_norm", "global")))
+        phones = _phone_net(path, ckpt) if model.cfg.phone_features else None
+        return cls(model, FeatureStats.from_dict(ckpt["feature_stats"]), str(ckpt.get("feature_norm", "global")),
+                   phones)
 
     def predict(self, mfcc: np.ndarray, face0: np.ndarray,
-                emotion: np.ndarray | None = None, warmup_frames: int = 0) -> np.ndarray:
+                emotion: np.ndarray | None = None, warmup_frames: int = 0,
+                phones: np.ndarray | None = None) -> np.ndarray:
         """mfcc T×40 (from mfcc_per_frame), face0 normalized 68×2|3 → T×68×2.
+
+        ``phones`` (T×40 phone probabilities, e.g. a forced alignment's one-hot
+        rows) replace PhoneNet's posteriors for a model that listens to phones.
 
         ``warmup_frames`` of digital silence run first and are dropped: it hides the
         learned initial state's opening transient (~1 s) for clips that start in
@@ -102,21 +111,40 @@ class SpeechToLandmarks:
         if self.feature_norm == "utterance":
             mfcc = utterance_normalized(mfcc)
         emotion = _emotion_track(emotion, len(mfcc))
+        if self.phones is not None:
+            phones = self.phones(mfcc) if phones is None else _fit_rows(np.asarray(phones, np.float32), len(mfcc))
+            silent = np.zeros((warmup_frames, phones.shape[1]), np.float32)
+            silent[:, 0] = 1.0
+            phones = np.concatenate([silent, phones])
         mfcc = np.concatenate([np.repeat(_silence_mfcc()[None], warmup_frames, 0), mfcc])
         emotion = np.concatenate([np.repeat(emotion[:1], warmup_frames, 0), emotion])
-        audio_gates, film = self._precompute(mfcc, f0, emotion)
+        audio_gates, film = self._precompute(mfcc, f0, emotion, phones)
         return _run_loop(self._step, audio_gates, film, f0)[warmup_frames:]
 
     def animate_speech(self, audio: Audio, fps: float, face0: np.ndarray,
-                       emotion: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
+                       emotion: np.ndarray | None = None, transcript: str | None = None,
+                       rest_in_pauses: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Speech → (T×68×2 normalized motion, T×40 MFCC): features, prediction, and
-        the mouth resting wherever the voice-activity detector hears no speech."""
+        the mouth resting wherever the voice-activity detector hears no speech.
+
+        With a ``transcript`` (English words of the line) the phones S2L hears are
+        forced-aligned to it instead of guessed by PhoneNet. ``rest_in_pauses=False``
+        leaves the model's own mouth in pauses (the evaluation reports both)."""
         mfcc = mfcc_per_frame(audio, fps)
-        motion = self.predict(mfcc, face0, emotion)
+        phones = None
+        if transcript is not None:
+            if self.phones is None:
+                raise ModelWeightsError("This S2L model does not listen to phones, so it cannot use a transcript.")
+            from core.audio.phone_recognizer import align_phones, one_hot_frames
+
+            phones = one_hot_frames(align_phones(audio, transcript), fps, len(mfcc))
+        motion = self.predict(mfcc, face0, emotion, phones=phones)
+        if not rest_in_pauses:
+            return motion, mfcc
         speech = voice_activity(audio.samples, audio.sample_rate, fps, len(mfcc))
         return rest_in_silence(motion, closed_mouth(face0), speech, fps), mfcc
 
-    def _precompute(self, mfcc, f0, emotion):
+    def _precompute(self, mfcc, f0, emotion, phones):
         """Audio codes → their share of the first LSTM layer's gates; face FiLM."""
         import torch
 
@@ -126,6 +154,8 @@ class SpeechToLandmarks:
             # Digital silence (exact zeros) gives MFCCs far below any recording's noise
             # floor; clipping to the training range makes it look like quiet room tone.
             feats = np.clip(self.stats.apply(mfcc), -FEATURE_CLIP, FEATURE_CLIP)
+            if phones is not None:
+                feats = np.concatenate([feats, phones], axis=1)
             audio = m.encode_audio(torch.from_numpy(feats)[None], em)
             h0, c0 = m.initial_state(torch.from_numpy(f0)[None], audio[:, 0])
             w_audio = m.lstm.weight_ih_l0[:, : audio.shape[-1]]
@@ -133,6 +163,27 @@ class SpeechToLandmarks:
             gamma, beta = m.film_face.params(em[0])
         state = (h0[:, 0].numpy().copy(), c0[:, 0].numpy().copy())
         return gates.numpy(), (gamma.numpy(), beta.numpy(), state)
+
+
+def _fit_rows(rows: np.ndarray, n: int) -> np.ndarray:
+    """Cut or edge-pad to n rows (an alignment may be a frame longer or shorter)."""
+    if len(rows) >= n:
+        return rows[:n]
+    return np.concatenate([rows, np.repeat(rows[-1:], n - len(rows), 0)])
+
+
+def _phone_net(s2l_path: Path, ckpt: dict):
+    """The PhoneNet an S2L model was trained with: beside it, else the shipped one;
+    its sha256 must be the one recorded in the S2L checkpoint."""
+    from core.audio.phone_net import DEFAULT_WEIGHTS as PHONE_WEIGHTS, PhonePosteriors
+    from core.weights_file import sha256_of
+
+    expected = ckpt.get("phone_net_sha256")
+    for candidate in (s2l_path.with_name("phone_net.pt"), PHONE_WEIGHTS):
+        if candidate.is_file() and (expected is None or sha256_of(candidate) == expected):
+            return PhonePosteriors.load(candidate)
+    raise ModelWeightsError(f"S2L weights at {s2l_path} need the PhoneNet they were trained with "
+                            f"(sha256 {expected}); not found beside them or in {PHONE_WEIGHTS.parent}")
 
 
 @lru_cache(maxsize=1)

@@ -2,7 +2,8 @@
 
 face_t = face_0 + LSTM(landmarks_{t-1}, eyes_{t-1}, audio_t): an autoregressive
 regressor whose identity comes from face_0 (MakeItTalk) while speech drives the
-motion. Shapes: mfcc B×T×40, face0 B×68×2, emotion B×T×8 → B×T×68×2.
+motion. Shapes: audio features B×T×F (40 MFCCs, + 40 phone posteriors when
+``phone_features``), face0 B×68×2, emotion B×T×8 → B×T×68×2.
 """
 
 from __future__ import annotations
@@ -11,6 +12,8 @@ from dataclasses import asdict, dataclass
 
 import torch
 from torch import nn
+
+from core.audio.phone_net import N_PHONES
 
 N_MFCC = 40
 N_POINTS = 68
@@ -31,6 +34,13 @@ class S2LConfig:
     init_mlp_layers: int = 2
     lstm_layers: int = 2
     lstm_hidden: int = 128
+    # Phone posteriors from core.audio.phone_net appended to the 40 MFCCs.
+    phone_features: bool = False
+
+    @property
+    def n_features(self) -> int:
+        """Audio features per frame the encoder reads."""
+        return N_MFCC + (N_PHONES if self.phone_features else 0)
 
     @classmethod
     def paper(cls) -> S2LConfig:
@@ -39,7 +49,7 @@ class S2LConfig:
                    landmark_mlp_layers=8, eye_mlp_layers=4, init_mlp_layers=4,
                    lstm_layers=2, lstm_hidden=1024)
 
-    def to_dict(self) -> dict[str, int]:
+    def to_dict(self) -> dict[str, int | bool]:
         """Plain dict for checkpoints."""
         return asdict(self)
 
@@ -52,7 +62,7 @@ def _mlp(inp: int, width: int, layers: int) -> nn.Sequential:
 
 
 class AudioEncoder(nn.Module):
-    """Conv1d stack: first layers kernel 3, later causal kernel 5; B×T×40 → B×T×W.
+    """Conv1d stack: first layers kernel 3, later causal kernel 5; B×T×F → B×T×W.
 
     Of the first ``symmetric_layers`` layers, the first ``lookahead`` are centred
     (one future frame each); the rest of the stack is causal, so the total
@@ -69,7 +79,7 @@ class AudioEncoder(nn.Module):
             kernel = 3 if i < cfg.symmetric_layers else 5
             future = 1 if i < cfg.lookahead else 0
             self.pads.append((kernel - 1 - future, future))
-            layers.append(nn.Conv1d(N_MFCC if i == 0 else cfg.width, cfg.width, kernel))
+            layers.append(nn.Conv1d(cfg.n_features if i == 0 else cfg.width, cfg.width, kernel))
         self.convs = nn.ModuleList(layers)
         self.norms = nn.ModuleList(nn.BatchNorm1d(cfg.width) for _ in layers)
         self.act = nn.LeakyReLU(0.2)
@@ -116,7 +126,7 @@ class Speech2Landmarks(nn.Module):
         nn.init.zeros_(self.head.bias)
 
     def encode_audio(self, mfcc: torch.Tensor, emotion: torch.Tensor) -> torch.Tensor:
-        """B×T×40, B×T×8 → FiLM-modulated audio codes B×T×W."""
+        """B×T×F, B×T×8 → FiLM-modulated audio codes B×T×W."""
         gamma, beta = self.film_audio.params(emotion)
         return self.audio(mfcc) * gamma + beta
 

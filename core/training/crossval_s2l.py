@@ -35,14 +35,15 @@ class CrossValConfig:
     folds: int = 4
     steps: int = TrainConfig.max_steps
     lookahead: int = 8
+    phone_net: Path | None = None  # PhoneNet weights S2L listens through; None: MFCCs only
 
 
 def fold_train_config(config: CrossValConfig, fold: Fold) -> TrainConfig:
     """The training run of one fold: everyone but the fold's people."""
     model = S2LConfig(conv_layers=max(8, config.lookahead + 4), symmetric_layers=config.lookahead,
-                      lookahead=config.lookahead)
+                      lookahead=config.lookahead, phone_features=config.phone_net is not None)
     return TrainConfig(data=config.data, out=config.out / f"fold{fold.index}", max_steps=config.steps,
-                       validation_speakers=fold.test_speakers, model=model)
+                       validation_speakers=fold.test_speakers, model=model, phone_net=config.phone_net)
 
 
 def run(config: CrossValConfig) -> EvaluationResult:
@@ -70,9 +71,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=CrossValConfig.folds)
     parser.add_argument("--steps", type=int, default=CrossValConfig.steps)
     parser.add_argument("--lookahead", type=int, default=CrossValConfig.lookahead)
+    parser.add_argument("--phones", type=Path, default=None, metavar="PHONE_NET_PT",
+                        help="every fold also listens through this PhoneNet")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
-    result = run(CrossValConfig(args.data, args.out, args.folds, args.steps, args.lookahead))
+    result = run(CrossValConfig(args.data, args.out, args.folds, args.steps, args.lookahead, args.phones))
     print(result.table())
     print(f"report: {args.out / 'report.md'}")
     return 0

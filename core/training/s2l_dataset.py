@@ -24,9 +24,17 @@ MAX_ROTATION_DEG = 30.0
 # with two clips, and a German news anchor.
 VALIDATION_SPEAKERS = ("german_news_anchor", "grid_grey_haired_man", "retalking_woman_blue",
                        "latentsync_woman_outdoors")
-# Minimum Pearson r between mouth openness and audio energy (c0) for a clip to be
-# trusted as in sync — a crude stand-in for SPACE's SyncNet-confidence filter.
+# Minimum Pearson r between mouth openness and the audio's openness cue (sync_cue) for a
+# clip to be trusted as in sync — a crude stand-in for SPACE's SyncNet-confidence filter.
 MIN_SYNC_R = 0.05
+# Some videos carry their sound late or early (LivePortrait's d20 and the Obama
+# address by ~250 ms: lips and sound agree far better at +7/+8 frames than at 0).
+# Like SPACE's SyncNet offset correction, training clips are re-aligned when the
+# cue–openness correlation peaks clearly away from lag 0. Short clips are
+# left alone: three seconds of syllables correlate at spurious lags.
+MAX_SYNC_LAG = 10  # frames (333 ms)
+MIN_SYNC_GAIN = 0.1  # r at the best lag must beat r at lag 0 by this much
+MIN_SYNC_FRAMES = 150  # 5 s
 EMOTIONS = ("neutral", "happy", "sad", "angry", "surprised", "fear", "disgust", "contempt")
 
 
@@ -81,6 +89,11 @@ def build_clip(video: Path, cache_dir: Path | None, require_sync: bool = True) -
     skip it, since dropping the hard ones would flatter the held-out score."""
     track = load_track(video, cache_dir)
     mfcc = mfcc_per_frame(load_audio(video), FEATURE_FPS)
+    cue = sync_cue(video, mfcc)
+    if require_sync:
+        lag = av_offset(cue, track)
+        mfcc, track = _synced(mfcc, track, lag)
+        cue, _ = _synced(cue, track, lag)
     n = min(len(mfcc), len(track.valid))
     # Pitch of the face-fixed frame carries a per-person offset (nose-bridge slant), so
     # it is judged against the clip's median; yaw and roll are absolute.
@@ -91,20 +104,75 @@ def build_clip(video: Path, cache_dir: Path | None, require_sync: bool = True) -
     if stop - start < 30:
         return None
     points = track.points68[start:stop, :, :2].astype(np.float32)
-    if require_sync and sync_score(mfcc[start:stop], points) < MIN_SYNC_R:
+    if require_sync and sync_score(cue[start:stop], points) < MIN_SYNC_R:
         return None  # audio and lips disagree: dubbed, unsynced or badly tracked
     from core.evaluation.crossval import clip_key
 
     return Clip(video.stem, speaker_of(video), mfcc[start:stop], points, emotion_of(video), clip_key(video))
 
 
-def sync_score(mfcc: np.ndarray, points: np.ndarray) -> float:
-    """Pearson r of inner-lip gap / mouth width with MFCC c0 (loudness)."""
-    gap = np.linalg.norm(points[:, 66] - points[:, 62], axis=1)
-    openness = gap / np.maximum(np.linalg.norm(points[:, 54] - points[:, 48], axis=1), 1e-6)
-    if openness.std() < 1e-9 or mfcc[:, 0].std() < 1e-9:
+def sync_cue(video: Path, mfcc: np.ndarray) -> np.ndarray:
+    """Per-frame 'how open should the mouth be' heard in the audio, to check lips against.
+
+    pocketsphinx's phones through the phonetic openness table when they can be had
+    (bilabials close the mouth however loud they are), else MFCC c0 (loudness)."""
+    try:
+        from core.audio.phone_net import PHONE_OPENNESS, PHONES
+        from core.audio.phone_recognizer import one_hot_frames
+        from core.training.phone_labels import cached_phone_frames
+
+        phones = one_hot_frames(cached_phone_frames(video), FEATURE_FPS, len(mfcc))
+    except ImportError:
+        return mfcc[:, 0].astype(np.float64)
+    return phones @ np.array([PHONE_OPENNESS[p] for p in PHONES])
+
+
+def sync_score(cue: np.ndarray, points: np.ndarray) -> float:
+    """Pearson r of inner-lip gap / mouth width with the audio's openness cue (``sync_cue``)."""
+    return _pearson(_openness(points), np.asarray(cue)[: len(points)])
+
+
+def av_offset(cue: np.ndarray, track: Track) -> int:
+    """Frames by which the lips lead the sound (negative: they trail), or 0 when unsure.
+
+    The lag maximizing r(cue[t + lag], openness[t]) over valid frames within
+    ±MAX_SYNC_LAG, kept only if it is a peak inside the range that beats lag 0 by
+    MIN_SYNC_GAIN on a clip of at least MIN_SYNC_FRAMES frames."""
+    n = min(len(cue), len(track.valid))
+    if n < MIN_SYNC_FRAMES:
+        return 0
+    loud, openness, valid = np.asarray(cue)[:n], _openness(track.points68[:n]), track.valid[:n]
+
+    def r_at(lag: int) -> float:
+        a, b = (slice(lag, n), slice(0, n - lag)) if lag >= 0 else (slice(0, n + lag), slice(-lag, n))
+        ok = valid[b]
+        return _pearson(loud[a][ok], openness[b][ok])
+
+    scores = {lag: r_at(lag) for lag in range(-MAX_SYNC_LAG, MAX_SYNC_LAG + 1)}
+    best = max(scores, key=scores.get)
+    if abs(best) == MAX_SYNC_LAG:
+        return 0  # still rising at the edge of the search: no clear peak
+    return best if scores[best] - scores[0] >= MIN_SYNC_GAIN else 0
+
+
+def _synced(mfcc: np.ndarray, track: Track, lag: int) -> tuple[np.ndarray, Track]:
+    """Pair the audio (features or cue) of frame t + lag with the face of frame t."""
+    if lag > 0:
+        return mfcc[lag:], track
+    if lag < 0:
+        return mfcc, Track(track.points68[-lag:], track.valid[-lag:], track.rotation[-lag:])
+    return mfcc, track
+
+
+def _openness(points: np.ndarray) -> np.ndarray:
+    gap = np.linalg.norm(points[:, 66, :2] - points[:, 62, :2], axis=1)
+    return gap / np.maximum(np.linalg.norm(points[:, 54, :2] - points[:, 48, :2], axis=1), 1e-6)
+
+
+def _pearson(a: np.ndarray, b: np.ndarray) -> float:
+    if len(a) < 2 or a.std() < 1e-9 or b.std() < 1e-9:
         return 0.0
-    return float(np.corrcoef(openness, mfcc[:, 0])[0, 1])
+    return float(np.corrcoef(a, b)[0, 1])
 
 
 def _longest_run(mask: np.ndarray) -> tuple[int, int]:

@@ -53,6 +53,14 @@ class TrainConfig:
     history_dropout: float = 0.5  # share of windows whose fed-back frames are all face_0
     validation_speakers: tuple[str, ...] = ds.VALIDATION_SPEAKERS  # people never trained on
     feature_norm: str = "global"  # "utterance" (per-clip CMVN) measured worse on held-out speakers: r 0.29 vs 0.51
+    # PhoneNet weights whose posteriors join the MFCCs (model.phone_features must be True).
+    phone_net: Path | None = None
+    # Share of windows that hear pocketsphinx's own one-hot phones instead of PhoneNet's
+    # posteriors, so a forced-aligned transcript (one-hot) is familiar input at inference.
+    teacher_phone_rate: float = 0.25
+    # A person's share of training windows ∝ (their frames) ** speaker_balance: 1 samples by
+    # length (one 60 s speaker would dominate a set of 3 s clips), 0 gives every person the same.
+    speaker_balance: float = 0.5
     seed: int = 0
 
 
@@ -65,6 +73,17 @@ class Split:
     variants: dict[str, list[np.ndarray]]
     stats: FeatureStats
     references: dict[str, np.ndarray] = field(default_factory=dict)
+    # Phone posteriors per clip: one per MFCC variant (training) or one (held-out).
+    phones: dict[str, list[np.ndarray]] = field(default_factory=dict)
+    # One-hot teacher phones of each training clip's audio (same frames as its MFCCs).
+    teacher_phones: dict[str, np.ndarray] = field(default_factory=dict)
+
+    def features(self, name: str, mfcc: np.ndarray, variant: int = 0) -> np.ndarray:
+        """Standardized MFCCs, with the clip's phone posteriors appended when used."""
+        feats = self.stats.apply(mfcc)
+        if not self.phones:
+            return feats
+        return np.concatenate([feats, self.phones[name][variant][: len(mfcc)]], axis=1)
 
 
 def prepare(config: TrainConfig) -> Split:
@@ -83,7 +102,26 @@ def prepare(config: TrainConfig) -> Split:
         val = [replace(c, mfcc=utterance_normalized(c.mfcc)) for c in val]
     stats = FeatureStats.fit(np.concatenate([v for vs in variants.values() for v in vs]))
     references = {c.name: reference_face(c.points) for c in train + val}
-    return Split(train, val, variants, stats, references)
+    phones = {}
+    if config.model.phone_features:
+        from core.audio.phone_net import PhonePosteriors
+
+        net = PhonePosteriors.load(config.phone_net)
+        phones = {name: [net(v) for v in vs] for name, vs in variants.items()}
+        phones.update({c.name: [net(c.mfcc)] for c in val})
+    teacher = {c.name: _teacher_phones(c, videos[c.name]) for c in train} if config.model.phone_features else {}
+    return Split(train, val, variants, stats, references, phones, teacher)
+
+
+def _teacher_phones(clip: ds.Clip, video: Path) -> np.ndarray:
+    """pocketsphinx's phones of the clip's audio as one-hot rows aligned with its MFCCs."""
+    from core.audio.phone_recognizer import one_hot_frames
+    from core.training.phone_labels import cached_phone_frames
+
+    audio = load_audio(video)
+    start = _clip_start(clip, audio)
+    full = one_hot_frames(cached_phone_frames(video), ds.FEATURE_FPS, start + len(clip.mfcc))
+    return full[start:]
 
 
 def _augmented(clip: ds.Clip, video: Path, rng: np.random.Generator) -> list[np.ndarray]:
@@ -117,21 +155,36 @@ def _clip_start(clip: ds.Clip, audio: Audio) -> int:
 
 def sample_batch(split: Split, cfg: TrainConfig, rng: np.random.Generator):
     """Random windows: (mfcc B×T×40, face0 B×68×2, emotion B×T×8, target B×T×68×2)."""
-    weights = np.array([len(c.mfcc) for c in split.train], float)
-    picks = rng.choice(len(split.train), cfg.batch, p=weights / weights.sum())
+    weights = clip_weights(split.train, cfg.speaker_balance)
+    picks = rng.choice(len(split.train), cfg.batch, p=weights)
     mf, f0, em, tg = [], [], [], []
     for i in picks:
         clip = split.train[i]
         t = min(cfg.window, len(clip.mfcc))
         s = rng.integers(0, len(clip.mfcc) - t + 1)
-        feats = split.variants[clip.name][rng.integers(len(split.variants[clip.name]))]
-        feats = split.stats.apply(feats[s:s + cfg.window])
+        variant = int(rng.integers(len(split.variants[clip.name])))
+        feats = split.stats.apply(split.variants[clip.name][variant][s:s + cfg.window])
         feats = feats + _cepstral_jitter(rng)  # random loudness (c0) and spectral tilt
+        if split.phones:
+            heard = split.phones[clip.name][variant]
+            if rng.random() < cfg.teacher_phone_rate:
+                heard = split.teacher_phones[clip.name]
+            feats = np.concatenate([feats, heard[s:s + cfg.window]], axis=1)
         mf.append(_pad(feats, cfg.window))
         tg.append(_pad(clip.points[s:s + cfg.window], cfg.window))
         f0.append(split.references[clip.name])
         em.append(np.repeat(clip.emotion[None], cfg.window, 0))
     return tuple(torch.from_numpy(np.stack(a).astype(np.float32)) for a in (mf, f0, em, tg))
+
+
+def clip_weights(clips: Sequence[ds.Clip], balance: float) -> np.ndarray:
+    """Sampling probability of each clip: speakers weighted by frames ** balance, and
+    each speaker's clips by their length."""
+    frames: dict[str, int] = {}
+    for c in clips:
+        frames[c.speaker] = frames.get(c.speaker, 0) + len(c.mfcc)
+    w = np.array([len(c.mfcc) / frames[c.speaker] * frames[c.speaker] ** balance for c in clips], float)
+    return w / w.sum()
 
 
 def _cepstral_jitter(rng: np.random.Generator) -> np.ndarray:
@@ -196,7 +249,7 @@ def evaluate(model: Speech2Landmarks, split: Split) -> dict:
     model.eval()
     rows = {}
     for clip in split.val:
-        mfcc = torch.from_numpy(split.stats.apply(clip.mfcc))[None]
+        mfcc = torch.from_numpy(split.features(clip.name, clip.mfcc))[None]
         # As at inference: the first real frame is the portrait, its mouth closed first.
         face0 = torch.from_numpy(closed_mouth(clip.points[0]))[None]
         emotion = torch.from_numpy(np.repeat(clip.emotion[None], len(clip.mfcc), 0))[None]
@@ -235,9 +288,15 @@ def save(model: Speech2Landmarks, split: Split, config: TrainConfig, metrics: di
     """Write s2l_small.pt (weights_only-loadable), its .sha256 sidecar and the card."""
     config.out.mkdir(parents=True, exist_ok=True)
     path = config.out / "s2l_small.pt"
+    extra = {}
+    if config.model.phone_features:
+        from core.audio.phone_net import DEFAULT_WEIGHTS as PHONE_WEIGHTS
+        from core.weights_file import sha256_of
+
+        extra["phone_net_sha256"] = sha256_of(config.phone_net or PHONE_WEIGHTS)
     torch.save({"state_dict": model.state_dict(), "config": config.model.to_dict(),
                 "feature_stats": split.stats.to_dict(), "feature_norm": config.feature_norm,
-                "fps": ds.FEATURE_FPS}, path)
+                "fps": ds.FEATURE_FPS, **extra}, path)
     digest = write_sha256_sidecar(path)
     (config.out / "metrics.json").write_text(json.dumps(
         {"metrics": metrics, "train": [c.name for c in split.train],
@@ -262,8 +321,10 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
         "# S2L small (Speech2Landmarks)", "",
         f"s2l_small.pt sha256: {digest}", "",
         "Command: `python -m core.training.train_s2l --data ../shared/data --out weights/s2l/ "
-        f"--steps {config.max_steps} --lookahead {config.model.lookahead}` (CPU, 1 thread, "
+        f"--steps {config.max_steps} --lookahead {config.model.lookahead}"
+        f"{' --phones weights/phones/phone_net.pt' if config.model.phone_features else ''}` (CPU, 1 thread, "
         f"{metrics['steps']} steps).", "",
+        *_phone_lines(config), 
         f"Model config: `{config.model.to_dict()}`", "",
         f"Training: window {config.window}, batch {config.batch}, lr {config.lr} cosine, noisy teacher "
         f"forcing ({config.input_noise}), history dropout {config.history_dropout}, scheduled sampling up "
@@ -289,6 +350,15 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
     ])
 
 
+def _phone_lines(config: TrainConfig) -> list[str]:
+    if not config.model.phone_features:
+        return []
+    return [f"Audio input: 40 MFCCs + 40 phone posteriors from PhoneNet (`weights/phones`, distilled from "
+            f"pocketsphinx on ../shared/data/speech); in {config.teacher_phone_rate:.0%} of training windows "
+            "the posteriors are replaced by pocketsphinx's own one-hot phones of the clip, so a forced-aligned "
+            "transcript (`--transcript`) is familiar input.", ""]
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -299,12 +369,21 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--feature-norm", choices=["utterance", "global"], default=TrainConfig.feature_norm)
     parser.add_argument("--lookahead", type=int, default=TrainConfig().model.lookahead,
                         help="future audio frames the encoder sees (latency = lookahead / fps)")
+    parser.add_argument("--phones", type=Path, default=None, metavar="PHONE_NET_PT",
+                        help="also listen through this PhoneNet's phone posteriors")
+    parser.add_argument("--teacher-phones", type=float, default=TrainConfig.teacher_phone_rate, metavar="RATE",
+                        help="share of windows hearing pocketsphinx's one-hot phones instead of PhoneNet's")
+    parser.add_argument("--seed", type=int, default=TrainConfig.seed)
+    parser.add_argument("--speaker-balance", type=float, default=TrainConfig.speaker_balance,
+                        help="person share ∝ frames ** this (1: by length, 0: equal)")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     model = S2LConfig(conv_layers=max(8, args.lookahead + 4), symmetric_layers=args.lookahead,
-                      lookahead=args.lookahead)
+                      lookahead=args.lookahead, phone_features=args.phones is not None)
     cfg = TrainConfig(data=args.data, out=args.out, minutes=args.minutes, max_steps=args.steps,
-                      feature_norm=args.feature_norm, model=model)
+                      feature_norm=args.feature_norm, model=model, phone_net=args.phones,
+                      teacher_phone_rate=args.teacher_phones, seed=args.seed,
+                      speaker_balance=args.speaker_balance)
     metrics = train(cfg, lambda s, n, info: print(f"step {s} {info}", flush=True))
     print(json.dumps(metrics["held_out_mean"], indent=1))
     return 0

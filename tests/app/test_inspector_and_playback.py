@@ -113,3 +113,17 @@ def test_landmark_keyframe_spans_and_easing_from_the_inspector(qtbot) -> None:  
     assert inspector.ease_out.value() == 0.25  # the inspector shows the undone value
     session.select(items(session.project.tracks, "blinks")[:0])
     assert not inspector.ease_in.isEnabled()
+
+
+def test_transcript_is_an_undoable_setting_that_asks_for_new_lips(qtbot) -> None:  # noqa: ANN001
+    session = _session_with_keys()
+    inspector = Inspector(session)
+    qtbot.addWidget(inspector)
+    inspector.transcript.setPlainText("  Welcome to the studio.\n")
+    with qtbot.waitSignal(inspector.transcript_applied, timeout=1000):
+        inspector.apply_transcript()
+    assert session.project.settings.transcript == "Welcome to the studio."
+    assert session.undo_stack.undo_label == "Change Settings"
+    session.undo()
+    assert session.project.settings.transcript == ""
+    assert inspector.transcript.toPlainText() == ""  # the view follows the model

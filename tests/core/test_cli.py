@@ -6,6 +6,7 @@ import json
 import re
 import shutil
 import subprocess
+import sys
 from pathlib import Path
 
 import cv2
@@ -103,6 +104,42 @@ def test_missing_audio(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> No
     assert code == EXIT_ERROR
     assert "nope.wav" in error_line(err)
     assert not (tmp_path / "m.json").exists()
+
+
+def _motion_with_transcript(capsys, tmp_path: Path, text: str | None) -> tuple[int, str, Path]:
+    line = tmp_path / "line.txt"
+    if text is not None:
+        line.write_text(text, encoding="utf-8")
+    out = tmp_path / "m.json"
+    code, err = run(capsys, "motion", "--image", SAMPLE / "portrait.png", "--landmarks",
+                    SAMPLE / "portrait_landmarks.json", "--audio", SAMPLE / "speech.wav",
+                    "--transcript", line, "--out", out)
+    return code, err, out
+
+
+@pytest.mark.parametrize("text, message", [(None, "not found"), ("  \n", "empty"),
+                                           ("Hello blorptastic friend", "blorptastic"),
+                                           ("Call 911 now", "as words")])
+def test_bad_transcript(tmp_path: Path, capsys: pytest.CaptureFixture[str], text: str | None, message: str) -> None:
+    code, err, out = _motion_with_transcript(capsys, tmp_path, text)
+    assert code == EXIT_ERROR
+    assert message in error_line(err)
+    assert not out.exists()
+
+
+def test_transcript_aligns_the_line(tmp_path: Path, capsys: pytest.CaptureFixture[str],
+                                    sample_motion: dict) -> None:
+    sys.path.insert(0, str(REPO / "packaging"))
+    from make_sample import SENTENCE_1, SENTENCE_2
+
+    code, err, out = _motion_with_transcript(capsys, tmp_path, f"{SENTENCE_1} {SENTENCE_2}")
+    assert code == 0, err
+    aligned = np.asarray(json.loads(out.read_text())["landmarks68"])
+    guessed = np.asarray(sample_motion["landmarks68"])
+    assert aligned.shape == guessed.shape
+    gap = np.linalg.norm(aligned[:, 66] - aligned[:, 62], axis=1)
+    assert gap.max() > 3 * gap[:5].mean() + 1.0  # the mouth opens on the words
+    assert not np.allclose(aligned, guessed)  # the alignment, not PhoneNet, drove it
 
 
 @pytest.mark.parametrize("name, content", [("empty.wav", b""), ("corrupt.mp3", b"\x00garbage" * 500),

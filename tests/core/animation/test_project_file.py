@@ -1,6 +1,7 @@
 import json
 import os
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -58,6 +59,7 @@ def test_round_trip_keeps_everything_and_paths_stay_relative(tmp_path: Path) -> 
     project.undo_stack.push(SetRestLandmarks(project, _face()))
     project.undo_stack.push(AddBlink(project.tracks.blinks, BlinkEvent(3.0, 0.2)))
     project.tracks.landmarks.add(LandmarkKeyframe(2.0, {48: (0.01, 0.0)}))
+    project.settings = replace(project.settings, transcript="Don’t stop — now!")
     (tmp_path / "media").mkdir()
     target = tmp_path / "talk.space.json"
     project.portrait_path = tmp_path / "media" / "portrait.png"
@@ -75,6 +77,7 @@ def test_round_trip_keeps_everything_and_paths_stay_relative(tmp_path: Path) -> 
     assert list(again.tracks.blinks.events) == list(project.tracks.blinks.events)
     assert list(again.tracks.landmarks.keyframes) == list(project.tracks.landmarks.keyframes)
     assert again.tracks.pose.curves["yaw"].keys == project.tracks.pose.curves["yaw"].keys
+    assert again.settings.transcript == "Don’t stop — now!"
 
 
 @pytest.mark.parametrize(

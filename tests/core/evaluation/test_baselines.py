@@ -31,3 +31,20 @@ def test_gain_fit_recovers_a_shared_amplitude():
     resting = [0.1, 0.02]  # each clip's own closed-mouth openness
     y = [c + 0.3 * a for c, a in zip(resting, x)]
     assert abs(fit_energy_gain(x, y) - 0.3) < 1e-9
+
+
+def test_phone_visemes_close_on_bilabials_and_open_on_vowels():
+    from core.audio.phone_net import PHONES
+    from core.evaluation.baselines import VISEME_GAIN, phone_visemes
+
+    said = ["SIL"] * 30 + ["AA"] * 30 + ["M"] * 30  # silence, "ah", "m"
+
+    def posteriors(mfcc):
+        out = np.zeros((len(mfcc), len(PHONES)), np.float32)
+        out[np.arange(len(mfcc)), [PHONES.index(p) for p in said[: len(mfcc)]]] = 1.0
+        return out
+
+    openness = mouth_openness(phone_visemes(_inputs(), posteriors=posteriors))
+    assert openness.shape == (90,)
+    assert openness[:30].max() < 1e-6 and openness[60:].max() < 1e-6
+    np.testing.assert_allclose(openness[30:60], VISEME_GAIN, atol=1e-5)

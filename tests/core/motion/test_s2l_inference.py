@@ -1,9 +1,10 @@
-"""Shipped S2L weights: load checks, determinism, silence closed, speech opens the mouth."""
+"""Shipped S2L weights: load checks, determinism, silence closed, speech opens the mouth.
+
+Speed (≥ 200× real time) is measured by benchmarks/bench_pipeline.py, never asserted here."""
 
 from __future__ import annotations
 
 import shutil
-import time
 
 import numpy as np
 import pytest
@@ -79,12 +80,3 @@ def test_silence_keeps_mouth_closed_and_speech_opens_it(model, closed_face0, spe
     assert voiced.mean() > silent.mean() + 0.04, "speech does not open the mouth"
     assert openness.std() > 0.02
     assert len(motion) == len(mfcc)
-
-
-@needs_weights
-def test_faster_than_200x_real_time(model, closed_face0):
-    mfcc = np.random.default_rng(0).normal(0, 10, (300, 40)).astype(np.float32)  # 10 s at 30 fps
-    model.predict(mfcc, closed_face0)
-    start = time.process_time()  # CPU time: the shared test machine's load is not ours
-    model.predict(mfcc, closed_face0)
-    assert time.process_time() - start < 0.05 * 2  # 2× slack for a busy CI core

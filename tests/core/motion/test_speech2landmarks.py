@@ -86,3 +86,40 @@ def test_numpy_fast_path_matches_torch_generate():
     fast = SpeechToLandmarks(model, stats).predict(mfcc[0].numpy(), face0[0].numpy(), emotion[0].numpy())
     np.testing.assert_allclose(fast, ref, atol=1e-4)
     assert np.abs(ref - closed[0].numpy()).max() > 1e-2  # it actually moved
+
+
+def _save_with_phones(tmp_path, phone_sha: str | None = None):
+    """A tiny phone-listening S2L checkpoint with its PhoneNet beside it."""
+    from core.audio.phone_net import PhoneNet, PhoneNetConfig
+    from core.weights_file import sha256_of, write_sha256_sidecar
+
+    stats = FeatureStats(np.zeros(40, np.float32), np.ones(40, np.float32))
+    phone_cfg = PhoneNetConfig(width=8, layers=2, lookahead=2)
+    phone_path = tmp_path / "phone_net.pt"
+    torch.save({"state_dict": PhoneNet(phone_cfg).state_dict(), "config": phone_cfg.to_dict(),
+                "feature_stats": stats.to_dict()}, phone_path)
+    write_sha256_sidecar(phone_path)
+    cfg = S2LConfig(width=16, lstm_hidden=16, phone_features=True)
+    s2l_path = tmp_path / "s2l_small.pt"
+    torch.save({"state_dict": _random_model(cfg).state_dict(), "config": cfg.to_dict(),
+                "feature_stats": stats.to_dict(), "phone_net_sha256": phone_sha or sha256_of(phone_path)}, s2l_path)
+    write_sha256_sidecar(s2l_path)
+    return s2l_path
+
+
+def test_phone_listening_model_reads_mfccs_and_posteriors(tmp_path):
+    cfg = S2LConfig(width=16, lstm_hidden=16, phone_features=True)
+    assert cfg.n_features == 80
+    model = SpeechToLandmarks.load(_save_with_phones(tmp_path))
+    assert model.phones is not None
+    mfcc = np.random.default_rng(0).normal(size=(30, 40)).astype(np.float32)
+    face0 = closed_mouth(np.random.default_rng(1).normal(size=(68, 2)).astype(np.float32))
+    out = model.predict(mfcc, face0)
+    assert out.shape == (30, 68, 2) and np.isfinite(out).all()
+
+
+def test_phone_listening_model_refuses_a_different_phone_net(tmp_path):
+    from core.errors import ModelWeightsError
+
+    with pytest.raises(ModelWeightsError, match="PhoneNet they were trained with"):
+        SpeechToLandmarks.load(_save_with_phones(tmp_path, phone_sha="0" * 64))

@@ -48,3 +48,40 @@ def test_real_clip_is_aligned_and_normalized(tmp_path):
     assert clip is not None and len(clip.mfcc) == len(clip.points) >= 80
     jaw = np.linalg.norm(clip.points[:, 16] - clip.points[:, 0], axis=1)
     np.testing.assert_allclose(jaw, 2.0, atol=0.1)  # jaw ends 2 apart
+
+
+def _talking_track(openness: np.ndarray) -> ds.Track:
+    """A face whose inner lips part by ``openness`` × mouth width in each frame."""
+    n = len(openness)
+    points = np.zeros((n, 68, 3), np.float32)
+    points[:, 54, 0] = 1.0  # mouth width 1
+    points[:, 66, 1] = openness
+    return ds.Track(points, np.ones(n, bool), np.zeros((n, 3), np.float32))
+
+
+def _syllables(n: int, seed: int = 0) -> np.ndarray:
+    """Irregular syllable-like openness: bumps at random 4–12 frame spacings."""
+    rng = np.random.default_rng(seed)
+    out, t = np.zeros(n), 0
+    while t < n:
+        out[t: t + 4] += rng.uniform(0.2, 0.6)
+        t += int(rng.integers(4, 13))
+    return out
+
+
+@pytest.mark.parametrize("lag", [7, -3])
+def test_av_offset_finds_late_or_early_sound_on_long_clips(lag):
+    openness = _syllables(400)
+    cue = np.roll(openness, lag) + 0.05 * np.random.default_rng(1).normal(size=400)  # sound of t at t + lag
+    track = _talking_track(openness)
+    assert ds.av_offset(cue, track) == lag
+    synced_cue, synced_track = ds._synced(cue, track, lag)
+    n = min(len(synced_cue), len(synced_track.valid))
+    assert ds.sync_score(synced_cue[:n], synced_track.points68[:n]) > 0.9
+
+
+def test_av_offset_leaves_synced_and_short_clips_alone():
+    openness = _syllables(400)
+    assert ds.av_offset(openness.copy(), _talking_track(openness)) == 0
+    late = np.roll(openness, 6)[:90]
+    assert ds.av_offset(late, _talking_track(openness[:90])) == 0  # 3 s: too short to trust

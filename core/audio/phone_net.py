@@ -1,0 +1,113 @@
+"""PhoneNet: per-video-frame phone posteriors from MFCCs, for S2L to listen through.
+
+A small convolutional phone classifier distilled from pocketsphinx's English
+phone recognizer (``core.training.train_phone_net``). It turns the 40 MFCCs of
+each 30 fps frame into a probability over the 40 classes of
+``PHONES`` (silence first). S2L learns mouth motion
+from 90 s of paired video; PhoneNet carries what ~50 min of speech in a dozen
+languages says about *which sound* is being made, which is what the lips
+follow (bilabials close, open vowels open) and what loudness alone misses.
+
+Runs in a few milliseconds per second of speech (a 1-D conv stack), so S2L
+keeps its real-time budget. ``lookahead`` frames of future audio are seen.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch import nn
+
+from core.audio.features import N_MFCC, FeatureStats
+from core.errors import ModelWeightsError
+from core.weights_file import verify_sha256
+
+# CMU phone set as pocketsphinx's en-us model writes it; 0 is silence and noise.
+PHONES = ("SIL", "AA", "AE", "AH", "AO", "AW", "AY", "B", "CH", "D", "DH", "EH", "ER", "EY", "F", "G",
+          "HH", "IH", "IY", "JH", "K", "L", "M", "N", "NG", "OW", "OY", "P", "R", "S", "SH", "T", "TH",
+          "UH", "UW", "V", "W", "Y", "Z", "ZH")
+N_PHONES = len(PHONES)
+# Jaw opening per phone, 0 (lips sealed) … 1 (widest vowel), from articulatory
+# phonetics: bilabials close, labiodentals nearly close, open vowels open most.
+PHONE_OPENNESS = {
+    "SIL": 0.0, "M": 0.0, "B": 0.0, "P": 0.0, "F": 0.1, "V": 0.1, "W": 0.15, "R": 0.25,
+    "S": 0.25, "Z": 0.25, "TH": 0.3, "DH": 0.3, "SH": 0.3, "ZH": 0.3, "CH": 0.3, "JH": 0.3,
+    "T": 0.3, "D": 0.3, "N": 0.3, "NG": 0.3, "Y": 0.3, "L": 0.35, "K": 0.35, "G": 0.35, "HH": 0.5,
+    "UW": 0.3, "IY": 0.4, "ER": 0.45, "UH": 0.45, "IH": 0.5, "EY": 0.6, "OW": 0.6, "AH": 0.7,
+    "EH": 0.7, "OY": 0.7, "AO": 0.8, "AW": 0.85, "AY": 0.85, "AE": 0.9, "AA": 1.0,
+}
+DEFAULT_WEIGHTS = Path(__file__).resolve().parents[2] / "weights" / "phones" / "phone_net.pt"
+
+
+@dataclass(frozen=True)
+class PhoneNetConfig:
+    """Conv stack size; the receptive field is ±(kernel // 2) × layers frames."""
+
+    width: int = 192
+    layers: int = 4
+    kernel: int = 3
+    lookahead: int = 4  # frames of future audio (≤ layers × (kernel // 2))
+
+    def to_dict(self) -> dict[str, int]:
+        """Plain dict for checkpoints."""
+        return asdict(self)
+
+
+class PhoneNet(nn.Module):
+    """B×T×40 standardized MFCCs → B×T×40 phone logits."""
+
+    def __init__(self, cfg: PhoneNetConfig | None = None) -> None:
+        super().__init__()
+        self.cfg = cfg = cfg or PhoneNetConfig()
+        half = cfg.kernel // 2
+        if cfg.lookahead > cfg.layers * half:
+            raise ValueError("lookahead exceeds the receptive field")
+        # Future context is spent in the first layers, the rest of the stack is causal.
+        futures = [min(half, max(0, cfg.lookahead - i * half)) for i in range(cfg.layers)]
+        self.pads = [(cfg.kernel - 1 - f, f) for f in futures]
+        self.convs = nn.ModuleList(
+            nn.Conv1d(N_MFCC if i == 0 else cfg.width, cfg.width, cfg.kernel) for i in range(cfg.layers))
+        self.norms = nn.ModuleList(nn.BatchNorm1d(cfg.width) for _ in range(cfg.layers))
+        self.head = nn.Conv1d(cfg.width, N_PHONES, 1)
+
+    def forward(self, mfcc: torch.Tensor) -> torch.Tensor:
+        x = mfcc.transpose(1, 2)
+        for conv, norm, pad in zip(self.convs, self.norms, self.pads, strict=True):
+            y = nn.functional.gelu(norm(conv(nn.functional.pad(x, pad, mode="replicate"))))
+            x = y + x if y.shape == x.shape else y
+        return self.head(x).transpose(1, 2)
+
+
+class PhonePosteriors:
+    """A loaded, checksum-verified PhoneNet: ``__call__(mfcc T×40) → T×40`` probabilities."""
+
+    def __init__(self, model: PhoneNet, stats: FeatureStats) -> None:
+        self.model = model.eval()
+        self.stats = stats
+
+    @classmethod
+    def load(cls, path: str | Path | None = None) -> PhonePosteriors:
+        """Load weights (default: the shipped weights/phones/phone_net.pt)."""
+        path = Path(path) if path is not None else DEFAULT_WEIGHTS
+        if not path.is_file():
+            raise ModelWeightsError(f"PhoneNet weights not found: {path} (train them: "
+                                    "python -m core.training.train_phone_net)")
+        verify_sha256(path, "PhoneNet weights")
+        try:
+            ckpt = torch.load(path, map_location="cpu", weights_only=True)
+            model = PhoneNet(PhoneNetConfig(**ckpt["config"]))
+            model.load_state_dict(ckpt["state_dict"])
+        except (RuntimeError, KeyError, TypeError, ValueError) as err:
+            raise ModelWeightsError(f"PhoneNet weights at {path} do not match the model: {err}") from err
+        return cls(model, FeatureStats.from_dict(ckpt["feature_stats"]))
+
+    def __call__(self, mfcc: np.ndarray) -> np.ndarray:
+        if len(mfcc) == 0:
+            return np.zeros((0, N_PHONES), np.float32)
+        feats = np.clip(self.stats.apply(np.asarray(mfcc, np.float32)), -4.0, 4.0)
+        with torch.inference_mode():
+            logits = self.model(torch.from_numpy(feats)[None])[0]
+            return torch.softmax(logits, dim=-1).numpy()

@@ -22,7 +22,7 @@ SAMPLE = REPO / "resources" / "sample"
 KEYS = (("emotion.happy", 0.5, 0.0), ("emotion.happy", 2.0, 0.8), ("emotion.happy", 4.5, 0.2),
         ("emotion.surprised", 5.0, 0.0), ("emotion.surprised", 6.0, 0.7), ("gaze.left_x", 1.0, 0.0),
         ("gaze.left_x", 3.0, 0.5), ("gaze.left_x", 5.5, -0.4), ("blinks", 3.6, 0.0))
-SHOWN_FRAME = 121  # mid-word: the mouth is open
+SHOWN_FRAME = 116  # mid-word: the mouth is open
 
 
 def under_xvfb() -> int | None:

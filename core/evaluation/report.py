@@ -93,23 +93,30 @@ def plot_name(report_path: Path, clip_name: str) -> str:
 
 
 def write_openness_plot(clip: ClipResult, path: Path) -> None:
-    """Predicted vs real openness over time, speech frames shaded."""
+    """Predicted vs real openness over time, speech frames shaded: our model(s) on top,
+    the baselines below, each panel against the same real curve."""
     from matplotlib.backends.backend_agg import FigureCanvasAgg
     from matplotlib.figure import Figure
 
-    fig = Figure(figsize=(9, 3), dpi=100)
+    fig = Figure(figsize=(9, 4.6), dpi=100)
     FigureCanvasAgg(fig)
-    ax = fig.add_subplot(1, 1, 1)
+    ours = [m for m in clip.methods if m.method.startswith("ours")]
+    others = [m for m in clip.methods if not m.method.startswith("ours")]
     t = np.arange(len(clip.real_openness)) / 30.0
-    ax.fill_between(t, 0, 1, where=clip.speech, transform=ax.get_xaxis_transform(),
-                    color="0.92", label="speech (VAD)")
     real = np.where(clip.valid, clip.real_openness, np.nan)
-    ax.plot(t, real, color="black", linewidth=2, label="real")
-    for method in clip.methods:
-        ax.plot(t, method.openness, linewidth=1, label=method.method)
-    ax.axhline(CLOSED_OPENNESS, color="0.5", linestyle=":", linewidth=1)
-    ax.set(xlabel="time (s)", ylabel="openness (gap / width)", title=clip.name)
-    ax.legend(loc="upper right", fontsize="small", ncol=2)
+    axes = fig.subplots(2, 1, sharex=True, sharey=True) if ours and others else [fig.add_subplot(1, 1, 1)]
+    for ax, methods in zip(axes, [m for m in (ours, others) if m]):
+        ax.fill_between(t, 0, 1, where=clip.speech, transform=ax.get_xaxis_transform(),
+                        color="0.92", label="speech (VAD)")
+        ax.plot(t, real, color="black", linewidth=2, label="real")
+        for i, method in enumerate(methods):
+            style = "--" if i and method.method.startswith("ours") else "-"
+            ax.plot(t, method.openness, style, linewidth=1.2, label=method.method)
+        ax.axhline(CLOSED_OPENNESS, color="0.5", linestyle=":", linewidth=1)
+        ax.set_ylabel("openness")
+        ax.legend(loc="upper right", fontsize="small", ncol=2)
+    axes[0].set_title(f"{clip.name} (openness = inner-lip gap / mouth width)")
+    axes[-1].set_xlabel("time (s)")
     fig.tight_layout()
     fig.savefig(path)
 

@@ -24,13 +24,13 @@ MAX_ROTATION_DEG = 30.0
 # with two clips, and a German news anchor.
 VALIDATION_SPEAKERS = ("german_news_anchor", "grid_grey_haired_man", "retalking_woman_blue",
                        "latentsync_woman_outdoors")
-# Minimum Pearson r between mouth openness and the audio's openness cue (sync_cue) for a
+# Minimum Pearson r between mouth openness and loudness (MFCC c0) for a
 # clip to be trusted as in sync — a crude stand-in for SPACE's SyncNet-confidence filter.
 MIN_SYNC_R = 0.05
 # Some videos carry their sound late or early (LivePortrait's d20 and the Obama
 # address by ~250 ms: lips and sound agree far better at +7/+8 frames than at 0).
 # Like SPACE's SyncNet offset correction, training clips are re-aligned when the
-# cue–openness correlation peaks clearly away from lag 0. Short clips are
+# loudness–openness correlation peaks clearly away from lag 0. Short clips are
 # left alone: three seconds of syllables correlate at spurious lags.
 MAX_SYNC_LAG = 10  # frames (333 ms)
 MIN_SYNC_GAIN = 0.1  # r at the best lag must beat r at lag 0 by this much
@@ -89,7 +89,7 @@ def build_clip(video: Path, cache_dir: Path | None, require_sync: bool = True) -
     skip it, since dropping the hard ones would flatter the held-out score."""
     track = load_track(video, cache_dir)
     mfcc = mfcc_per_frame(load_audio(video), FEATURE_FPS)
-    cue = sync_cue(video, mfcc)
+    cue = mfcc[:, 0].astype(np.float64)  # loudness: what the lips are checked against
     if require_sync:
         lag = av_offset(cue, track)
         mfcc, track = _synced(mfcc, track, lag)
@@ -111,24 +111,12 @@ def build_clip(video: Path, cache_dir: Path | None, require_sync: bool = True) -
     return Clip(video.stem, speaker_of(video), mfcc[start:stop], points, emotion_of(video), clip_key(video))
 
 
-def sync_cue(video: Path, mfcc: np.ndarray) -> np.ndarray:
-    """Per-frame 'how open should the mouth be' heard in the audio, to check lips against.
-
-    pocketsphinx's phones through the phonetic openness table when they can be had
-    (bilabials close the mouth however loud they are), else MFCC c0 (loudness)."""
-    try:
-        from core.audio.phone_net import PHONE_OPENNESS, PHONES
-        from core.audio.phone_recognizer import one_hot_frames
-        from core.training.phone_labels import cached_phone_frames
-
-        phones = one_hot_frames(cached_phone_frames(video), FEATURE_FPS, len(mfcc))
-    except ImportError:
-        return mfcc[:, 0].astype(np.float64)
-    return phones @ np.array([PHONE_OPENNESS[p] for p in PHONES])
-
-
 def sync_score(cue: np.ndarray, points: np.ndarray) -> float:
-    """Pearson r of inner-lip gap / mouth width with the audio's openness cue (``sync_cue``)."""
+    """Pearson r of inner-lip gap / mouth width with a per-frame audio cue (MFCC c0, loudness).
+
+    Loudness, not the phone-table openness of core.audio.phone_net: with phones as the
+    cue the filter kept a 60 s clip of one man (EDTalk pose_source2) and dropped another,
+    and held-out lip sync fell (model card)."""
     return _pearson(_openness(points), np.asarray(cue)[: len(points)])
 
 

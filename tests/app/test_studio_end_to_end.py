@@ -93,3 +93,35 @@ def test_open_direct_undo_save_reopen_export(qtbot, tmp_path: Path, sample_files
     closed = np.abs(region[blink_mid] - region[2]).mean()
     open_ = np.abs(region[6] - region[2]).mean()
     assert closed > 3 * open_ + 1.0, (closed, open_)
+
+
+def test_transcript_drives_the_lips_and_a_bad_one_shows_a_dialog(qtbot, tmp_path: Path, sample_files,  # noqa: ANN001
+                                                                  monkeypatch) -> None:
+    import sys
+
+    from PySide6.QtWidgets import QMessageBox
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "packaging"))
+    from make_sample import SENTENCE_1, SENTENCE_2
+
+    window = StudioWindow(untitled_path=tmp_path / "untitled.space.json")
+    qtbot.addWidget(window)
+    assert window.open_portrait(str(sample_files[0])) and window.open_audio(str(sample_files[1]))
+    session = window.session
+    window.generate_speech_motion()
+    qtbot.waitUntil(lambda: session.speech_base is not None, timeout=60_000)
+    guessed = session.speech_base
+
+    window.inspector.transcript.setPlainText(f"{SENTENCE_1} {SENTENCE_2}")
+    window.inspector.apply_transcript()
+    qtbot.waitUntil(lambda: session.speech_base is not guessed, timeout=60_000)
+    aligned = session.speech_base
+    assert aligned.shape == guessed.shape and not np.allclose(aligned, guessed)
+
+    shown: list[str] = []
+    monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
+    window.inspector.transcript.setPlainText("Hello zorblaxian crew")
+    window.inspector.apply_transcript()
+    qtbot.waitUntil(lambda: bool(shown), timeout=60_000)
+    assert "zorblaxian" in shown[0]
+    assert session.speech_base is aligned  # the lips the user had are kept

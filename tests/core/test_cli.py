@@ -138,7 +138,7 @@ def test_transcript_aligns_the_line(tmp_path: Path, capsys: pytest.CaptureFixtur
     guessed = np.asarray(sample_motion["landmarks68"])
     assert aligned.shape == guessed.shape
     gap = np.linalg.norm(aligned[:, 66] - aligned[:, 62], axis=1)
-    assert gap.max() > 3 * gap[:5].mean() + 1.0  # the mouth opens on the words
+    assert gap.max() > 8.0 and gap[-3:].max() < 0.5  # opens on the words, rests after the line
     assert not np.allclose(aligned, guessed)  # the alignment, not PhoneNet, drove it
 
 

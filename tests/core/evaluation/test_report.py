@@ -37,12 +37,13 @@ def test_report_with_baselines_and_an_extra_predictor(tmp_path):
                             track_loader=loader, progress=lambda *step: steps.append(step))
     assert steps[-1] == ("Evaluating clips", 1, 1)
 
-    assert result.methods == ["still", "energy jaw", "always open"]
+    assert result.methods == ["still", "energy jaw", "phone visemes", "always open"]
     assert "| always open | — | — |" in result.table()
     energy = result.metric_means("energy jaw")
     assert energy["r0"] > 0.7, "loudness-driven jaw should follow a loudness-driven mouth"
     assert energy["closed_in_silence"] > 0.9
     assert result.metric_means("always open")["closed_in_silence"] == 0.0
+    assert result.metric_means("phone visemes")["closed_in_silence"] > 0.9  # silence is the closed phone
     text = report.read_text(encoding="utf-8")
     assert "| energy jaw |" in text and "| always open |" in text and "| still | —" in text
     plots = sorted(report.parent.glob("report_*.png"))

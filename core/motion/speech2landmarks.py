@@ -36,11 +36,14 @@ class S2LConfig:
     lstm_hidden: int = 128
     # Phone posteriors from core.audio.phone_net appended to the 40 MFCCs.
     phone_features: bool = False
+    # How many leading MFCCs the encoder reads (40 = all; 1 = loudness only, so that
+    # with phones the speaker's timbre never reaches the model).
+    mfcc_dims: int = N_MFCC
 
     @property
     def n_features(self) -> int:
         """Audio features per frame the encoder reads."""
-        return N_MFCC + (N_PHONES if self.phone_features else 0)
+        return self.mfcc_dims + (N_PHONES if self.phone_features else 0)
 
     @classmethod
     def paper(cls) -> S2LConfig:
@@ -74,6 +77,7 @@ class AudioEncoder(nn.Module):
         if cfg.lookahead > cfg.symmetric_layers:
             raise ValueError("lookahead cannot exceed symmetric_layers")
         self.pads: list[tuple[int, int]] = []
+        self.mfcc_dims = cfg.mfcc_dims
         layers = []
         for i in range(cfg.conv_layers):
             kernel = 3 if i < cfg.symmetric_layers else 5
@@ -84,8 +88,10 @@ class AudioEncoder(nn.Module):
         self.norms = nn.ModuleList(nn.BatchNorm1d(cfg.width) for _ in layers)
         self.act = nn.LeakyReLU(0.2)
 
-    def forward(self, mfcc: torch.Tensor) -> torch.Tensor:
-        x = mfcc.transpose(1, 2)
+    def forward(self, features: torch.Tensor) -> torch.Tensor:
+        if self.mfcc_dims < N_MFCC:  # drop the MFCCs it does not read, keep any phone posteriors
+            features = torch.cat([features[..., : self.mfcc_dims], features[..., N_MFCC:]], dim=-1)
+        x = features.transpose(1, 2)
         for conv, norm, pad in zip(self.convs, self.norms, self.pads, strict=True):
             y = self.act(norm(conv(nn.functional.pad(x, pad, mode="replicate"))))
             x = y + x if y.shape == x.shape else y  # residual keeps a deep stack trainable

@@ -1,6 +1,7 @@
 """Leave-speakers-out cross-validation of S2L.
 
 ``python -m core.training.crossval_s2l --data ../shared/data --out build/s2l_crossval --folds 4``
+(every fold trains the shipped recipe: PhoneNet posteriors + MFCCs, 400 steps, look-ahead 8)
 
 The talking clips are split into folds of whole people (core.evaluation.crossval);
 for each fold a model is trained on everyone else and scored, through the same
@@ -18,6 +19,7 @@ from pathlib import Path
 
 import torch
 
+from core.audio.phone_net import DEFAULT_WEIGHTS as PHONE_WEIGHTS
 from core.evaluation.crossval import Fold, speaker_folds
 from core.evaluation.evaluate import EvaluationResult, run_evaluation
 from core.evaluation.report import write_report
@@ -35,7 +37,7 @@ class CrossValConfig:
     folds: int = 4
     steps: int = TrainConfig.max_steps
     lookahead: int = 8
-    phone_net: Path | None = None  # PhoneNet weights S2L listens through; None: MFCCs only
+    phone_net: Path | None = PHONE_WEIGHTS  # PhoneNet weights S2L listens through; None: MFCCs only
 
 
 def fold_train_config(config: CrossValConfig, fold: Fold) -> TrainConfig:
@@ -71,8 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--folds", type=int, default=CrossValConfig.folds)
     parser.add_argument("--steps", type=int, default=CrossValConfig.steps)
     parser.add_argument("--lookahead", type=int, default=CrossValConfig.lookahead)
-    parser.add_argument("--phones", type=Path, default=None, metavar="PHONE_NET_PT",
-                        help="every fold also listens through this PhoneNet")
+    parser.add_argument("--phones", type=Path, default=PHONE_WEIGHTS, metavar="PHONE_NET_PT",
+                        help="every fold listens through this PhoneNet (default: the shipped one)")
+    parser.add_argument("--no-phones", dest="phones", action="store_const", const=None,
+                        help="MFCCs only")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     result = run(CrossValConfig(args.data, args.out, args.folds, args.steps, args.lookahead, args.phones))

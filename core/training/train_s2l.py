@@ -24,6 +24,7 @@ import torch
 
 from core.audio.audio_io import Audio, load_audio
 from core.audio.features import FeatureStats, mfcc_per_frame
+from core.audio.phone_net import DEFAULT_WEIGHTS as PHONE_WEIGHTS
 from core.errors import SpaceStudioError
 from core.audio.features import utterance_normalized
 from core.motion.rest_face import closed_mouth, reference_face
@@ -351,9 +352,15 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
 
 
 def _phone_lines(config: TrainConfig) -> list[str]:
+    la = config.model.lookahead
     if not config.model.phone_features:
-        return []
-    return [f"Audio input: 40 MFCCs + 40 phone posteriors from PhoneNet (`weights/phones`, distilled from "
+        return [f"Look-ahead: {la} frames ({la / ds.FEATURE_FPS * 1000:.0f} ms of future audio).", ""]
+    from core.audio.phone_net import PhonePosteriors
+
+    total = la + PhonePosteriors.load(config.phone_net).model.cfg.lookahead
+    return [f"Look-ahead: {la} frames of features, each of which PhoneNet computed with its own future "
+            f"context: {total} frames ({total / ds.FEATURE_FPS * 1000:.0f} ms) of future audio in all. "
+            "`--lookahead 4` trains the lower-latency setting (see below).", "",f"Audio input: 40 MFCCs + 40 phone posteriors from PhoneNet (`weights/phones`, distilled from "
             f"pocketsphinx on ../shared/data/speech); in {config.teacher_phone_rate:.0%} of training windows "
             "the posteriors are replaced by pocketsphinx's own one-hot phones of the clip, so a forced-aligned "
             "transcript (`--transcript`) is familiar input.", ""]
@@ -369,17 +376,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--feature-norm", choices=["utterance", "global"], default=TrainConfig.feature_norm)
     parser.add_argument("--lookahead", type=int, default=TrainConfig().model.lookahead,
                         help="future audio frames the encoder sees (latency = lookahead / fps)")
-    parser.add_argument("--phones", type=Path, default=None, metavar="PHONE_NET_PT",
-                        help="also listen through this PhoneNet's phone posteriors")
+    parser.add_argument("--phones", type=Path, default=PHONE_WEIGHTS, metavar="PHONE_NET_PT",
+                        help="listen through this PhoneNet's phone posteriors (default: the shipped one)")
+    parser.add_argument("--no-phones", dest="phones", action="store_const", const=None,
+                        help="MFCCs only (the model before PhoneNet)")
     parser.add_argument("--teacher-phones", type=float, default=TrainConfig.teacher_phone_rate, metavar="RATE",
                         help="share of windows hearing pocketsphinx's one-hot phones instead of PhoneNet's")
     parser.add_argument("--seed", type=int, default=TrainConfig.seed)
+    parser.add_argument("--mfcc-dims", type=int, default=40, help="leading MFCCs the model reads (with --phones)")
     parser.add_argument("--speaker-balance", type=float, default=TrainConfig.speaker_balance,
                         help="person share ∝ frames ** this (1: by length, 0: equal)")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     model = S2LConfig(conv_layers=max(8, args.lookahead + 4), symmetric_layers=args.lookahead,
-                      lookahead=args.lookahead, phone_features=args.phones is not None)
+                      lookahead=args.lookahead, phone_features=args.phones is not None, mfcc_dims=args.mfcc_dims)
     cfg = TrainConfig(data=args.data, out=args.out, minutes=args.minutes, max_steps=args.steps,
                       feature_norm=args.feature_norm, model=model, phone_net=args.phones,
                       teacher_phone_rate=args.teacher_phones, seed=args.seed,

@@ -123,3 +123,19 @@ def test_phone_listening_model_refuses_a_different_phone_net(tmp_path):
 
     with pytest.raises(ModelWeightsError, match="PhoneNet they were trained with"):
         SpeechToLandmarks.load(_save_with_phones(tmp_path, phone_sha="0" * 64))
+
+
+def test_loudness_only_model_ignores_the_other_mfccs():
+    cfg = S2LConfig(width=16, lstm_hidden=16, phone_features=True, mfcc_dims=1)
+    assert cfg.n_features == 41
+    model = _random_model(cfg)
+    _, face0, emotion = _inputs(t=20, b=1)
+    feats = torch.randn(1, 20, 80)
+    timbre = feats.clone()
+    timbre[..., 1:40] += 3.0  # another voice: every MFCC but loudness changes
+    phones = feats.clone()
+    phones[..., 40:] += 3.0
+    with torch.no_grad():
+        out = model.generate(feats, face0, emotion)
+        assert torch.allclose(out, model.generate(timbre, face0, emotion))
+        assert not torch.allclose(out, model.generate(phones, face0, emotion))

@@ -21,3 +21,13 @@ def test_each_fold_holds_out_exactly_its_people() -> None:
     everyone = set(SPEAKERS.values())
     assert set().union(*held_out) == everyone  # every person is scored once...
     assert sum(len(h) for h in held_out) == len(everyone)  # ...and only once
+
+
+def test_folds_train_the_shipped_recipe_unless_told_otherwise() -> None:
+    from core.audio.phone_net import DEFAULT_WEIGHTS
+
+    fold = speaker_folds(4)[0]
+    shipped = fold_train_config(CrossValConfig(), fold)
+    assert shipped.model.phone_features and shipped.phone_net == DEFAULT_WEIGHTS
+    mfcc_only = fold_train_config(CrossValConfig(phone_net=None), fold)
+    assert not mfcc_only.model.phone_features and mfcc_only.phone_net is None

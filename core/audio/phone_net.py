@@ -50,8 +50,9 @@ class PhoneNetConfig:
     layers: int = 4
     kernel: int = 3
     lookahead: int = 4  # frames of future audio (≤ layers × (kernel // 2))
+    dropout: float = 0.0  # between conv layers, training only
 
-    def to_dict(self) -> dict[str, int]:
+    def to_dict(self) -> dict[str, int | float]:
         """Plain dict for checkpoints."""
         return asdict(self)
 
@@ -72,11 +73,12 @@ class PhoneNet(nn.Module):
             nn.Conv1d(N_MFCC if i == 0 else cfg.width, cfg.width, cfg.kernel) for i in range(cfg.layers))
         self.norms = nn.ModuleList(nn.BatchNorm1d(cfg.width) for _ in range(cfg.layers))
         self.head = nn.Conv1d(cfg.width, N_PHONES, 1)
+        self.drop = nn.Dropout(cfg.dropout)
 
     def forward(self, mfcc: torch.Tensor) -> torch.Tensor:
         x = mfcc.transpose(1, 2)
         for conv, norm, pad in zip(self.convs, self.norms, self.pads, strict=True):
-            y = nn.functional.gelu(norm(conv(nn.functional.pad(x, pad, mode="replicate"))))
+            y = self.drop(nn.functional.gelu(norm(conv(nn.functional.pad(x, pad, mode="replicate")))))
             x = y + x if y.shape == x.shape else y
         return self.head(x).transpose(1, 2)
 

@@ -48,14 +48,16 @@ def fold_train_config(config: CrossValConfig, fold: Fold) -> TrainConfig:
                        validation_speakers=fold.test_speakers, model=model, phone_net=config.phone_net)
 
 
-def run(config: CrossValConfig) -> EvaluationResult:
-    """Train every fold, score it on its own people, write ``out/report.md``; returns the merged result."""
+def run(config: CrossValConfig, retrain: bool = True) -> EvaluationResult:
+    """Train every fold (``retrain=False``: reuse the fold models already in ``out``), score it
+    on its own people, write ``out/report.md``; returns the merged result."""
     merged = EvaluationResult()
     talking = config.data / "talking"
     for fold in speaker_folds(config.folds):
         print(f"fold {fold.index}: held out {', '.join(fold.test_speakers)}", flush=True)
         fold_config = fold_train_config(config, fold)
-        train(fold_config)
+        if retrain:
+            train(fold_config)
         weights = fold_config.out / "s2l_small.pt"
         result = run_evaluation([talking / key for key in fold.test], model_path=weights,
                                 trained_on=training_videos(weights))
@@ -77,9 +79,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="every fold listens through this PhoneNet (default: the shipped one)")
     parser.add_argument("--no-phones", dest="phones", action="store_const", const=None,
                         help="MFCCs only")
+    parser.add_argument("--score-only", action="store_true",
+                        help="re-score the fold models already in --out (no training) and rewrite the report")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
-    result = run(CrossValConfig(args.data, args.out, args.folds, args.steps, args.lookahead, args.phones))
+    result = run(CrossValConfig(args.data, args.out, args.folds, args.steps, args.lookahead, args.phones),
+                 retrain=not args.score_only)
     print(result.table())
     print(f"report: {args.out / 'report.md'}")
     return 0

@@ -40,6 +40,7 @@ class PhoneTrainConfig:
     batch: int = 32
     lr: float = 2e-3
     val_every: int = 7  # every 7th file (sorted) is held out to measure agreement with the teacher
+    pitch_shift: bool = False  # add one pitch-shifted copy (±1–3 semitones) of every file
     seed: int = 0
 
 
@@ -56,16 +57,21 @@ def frame_labels(labels_100: np.ndarray, n_frames: int) -> np.ndarray:
     return labels_100[np.minimum(idx, len(labels_100) - 1)]
 
 
-def _augmented(audio: Audio, rng: np.random.Generator) -> list[np.ndarray]:
+def _augmented(audio: Audio, rng: np.random.Generator, pitch_shift: bool = False) -> list[np.ndarray]:
     from scipy.signal import lfilter
 
     y = audio.samples
     noise = rng.normal(0, 1, y.shape) * np.sqrt(np.mean(y**2) + 1e-12) * 10 ** (-rng.uniform(10, 25) / 20)
     versions = [y, y + noise, lfilter([1.0, -0.9], [1.0], y), lfilter([0.3], [1.0, -0.7], y)]
+    if pitch_shift:
+        import librosa
+
+        steps = rng.choice([-1, 1]) * rng.uniform(1, 3)
+        versions.append(librosa.effects.pitch_shift(y, sr=audio.sample_rate, n_steps=steps))
     return [mfcc_per_frame(Audio(np.asarray(v, np.float32), audio.sample_rate), FPS) for v in versions]
 
 
-def load_utterances(data: Path, rng: np.random.Generator) -> list[Utterance]:
+def load_utterances(data: Path, rng: np.random.Generator, pitch_shift: bool = False) -> list[Utterance]:
     """Every speech/ file with its teacher labels and augmented MFCCs."""
     out = []
     for path in audio_files([data / "speech"]):
@@ -75,7 +81,7 @@ def load_utterances(data: Path, rng: np.random.Generator) -> list[Utterance]:
         except Exception as err:  # an unreadable file is reported, not fatal
             print(f"skip {path}: {err}", flush=True)
             continue
-        variants = _augmented(audio, rng)
+        variants = _augmented(audio, rng, pitch_shift)
         out.append(Utterance(str(path.relative_to(data)), variants, frame_labels(labels, len(variants[0]))))
     return out
 
@@ -115,7 +121,7 @@ def train(cfg: PhoneTrainConfig) -> dict:
     """Train, measure agreement on held-out files, save weights + card."""
     torch.manual_seed(cfg.seed)
     rng = np.random.default_rng(cfg.seed)
-    utts = load_utterances(cfg.data, rng)
+    utts = load_utterances(cfg.data, rng, cfg.pitch_shift)
     val = utts[:: cfg.val_every]
     train_utts = [u for i, u in enumerate(utts) if i % cfg.val_every]
     stats = FeatureStats.fit(np.concatenate([v for u in train_utts for v in u.variants]))
@@ -154,13 +160,17 @@ def save(model: PhoneNet, stats: FeatureStats, cfg: PhoneTrainConfig, metrics: d
         "# PhoneNet (phone posteriors for S2L)", "",
         f"phone_net.pt sha256: {digest}", "",
         "Command: `python -m core.training.phone_labels ../shared/data/speech && "
-        f"python -m core.training.train_phone_net --data ../shared/data --steps {cfg.steps}` (CPU).", "",
+        f"python -m core.training.train_phone_net --data ../shared/data --steps {cfg.steps}"
+        f"{f' --dropout {cfg.model.dropout}' if cfg.model.dropout else ''}{' --pitch-shift' if cfg.pitch_shift else ''}"
+        "` (CPU).", "",
         f"Model config: `{cfg.model.to_dict()}`; {sum(p.numel() for p in model.parameters())} parameters.", "",
         "Teacher: pocketsphinx 5.1.1 en-us acoustic model with its phone language model (allphone "
         "decoding, no dictionary), frame labels at the centre of each 30 fps frame.",
         f"Student data: ../shared/data/speech ({metrics['train_minutes']:.1f} min in training, 12+ "
         "languages and some singing); every 7th file held out. No talking-video audio.", "",
-        "Augmentation: 10–25 dB white noise, bright and dull EQ, ±0.3 loudness jitter on c0.", "",
+        "Augmentation: 10–25 dB white noise, bright and dull EQ, ±0.3 loudness jitter on c0"
+        f"{', a ±1–3 semitone pitch-shifted copy of every file' if cfg.pitch_shift else ''}; "
+        f"dropout {cfg.model.dropout}.", "",
         "| set | frame agreement with teacher | speech/silence agreement | majority-class rate |",
         "|---|---|---|---|",
         f"| held-out files | {held['frame_accuracy']:.3f} | {held['speech_silence_accuracy']:.3f} | {held['chance']:.3f} |",
@@ -178,9 +188,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--data", type=Path, default=Path("../shared/data"))
     parser.add_argument("--out", type=Path, default=Path("weights/phones"))
     parser.add_argument("--steps", type=int, default=PhoneTrainConfig.steps)
+    parser.add_argument("--dropout", type=float, default=0.0)
+    parser.add_argument("--pitch-shift", action="store_true", help="add a pitch-shifted copy of every file")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
-    metrics = train(PhoneTrainConfig(data=args.data, out=args.out, steps=args.steps))
+    metrics = train(PhoneTrainConfig(data=args.data, out=args.out, steps=args.steps, pitch_shift=args.pitch_shift,
+                                     model=PhoneNetConfig(dropout=args.dropout)))
     print(json.dumps({k: metrics[k] for k in ("held_out", "train")}, indent=1))
     return 0
 

@@ -16,6 +16,11 @@ from core.errors import SpaceStudioError
 from core.landmarks.face_landmarks import HeadPose
 
 POSE_MODES = ("still", "generate", "from-video")
+# Largest turn (yaw, pitch, roll degrees) a generated or copied head motion may add to the
+# portrait's own pose. One image warped in 2D cannot show the far side of a face: beyond
+# about this much the near cheek, nose and jaw fold over themselves (a 3/4-view photo
+# turned 20° further tore along its contour). Deltas are soft-limited, never cut.
+ROTATION_LIMITS = np.array([12.0, 10.0, 10.0])
 
 
 class PoseSpecError(SpaceStudioError):
@@ -73,6 +78,11 @@ def _fit_length(values: np.ndarray, frames: int) -> np.ndarray:
     return np.concatenate([values, pad]) if len(values) else pad
 
 
+def soft_limit(values: np.ndarray, limits: np.ndarray) -> np.ndarray:
+    """limit × tanh(value / limit): unchanged near 0, never beyond ±limit, no kink."""
+    return limits * np.tanh(np.asarray(values, np.float64) / limits)
+
+
 def absolute_pose(rest: HeadPose, deltas: np.ndarray | None, frames: int) -> np.ndarray:
     """T×7 HeadPose rows (yaw, pitch, roll, tx, ty, tz, scale) for the posed face."""
     base = np.array([rest.yaw, rest.pitch, rest.roll, rest.tx, rest.ty, rest.tz, rest.scale], np.float64)
@@ -80,7 +90,7 @@ def absolute_pose(rest: HeadPose, deltas: np.ndarray | None, frames: int) -> np.
     if deltas is None:
         return pose
     deltas = np.asarray(deltas, np.float64)[:frames]
-    pose[:, :3] += deltas[:, :3]
+    pose[:, :3] += soft_limit(deltas[:, :3], ROTATION_LIMITS)
     pose[:, 3:5] += deltas[:, 3:5] * rest.scale
     # tz is already in normalized units (= face-scale units); normalized_space turns it
     # into a weak-perspective scale change, so the scale column stays the portrait's.

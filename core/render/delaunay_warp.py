@@ -22,7 +22,7 @@ import numpy as np
 
 from core.landmarks.face_landmarks import RIG_POINT_COUNT, FaceLandmarks
 from core.render.eyelid_pass import EyelidPass
-from core.render.mouth_cavity import MouthCavity
+from core.render.mouth_cavity import MouthCavity, lip_chroma
 from core.render.warp_mesh import MeshConfig, WarpMesh, clamp_rig
 
 MAX_OUTPUT_SIZE = 2048
@@ -83,7 +83,8 @@ class MeshWarpRenderer:
             index_element_size=4,
         )
         self._eyelids = EyelidPass(ctx, portrait, self._texture, self.out_size, self.mesh.rest_rig)
-        self._cavity = MouthCavity(ctx, self.image_size, self.out_size, self.mesh.rest_rig)
+        self._cavity = MouthCavity(ctx, self.image_size, self.out_size, self.mesh.rest_rig,
+                                   lip_chroma(portrait, self.mesh.rest_rig))
         self._offscreen: moderngl.Framebuffer | None = None
 
     def _make_texture(self, portrait: np.ndarray) -> moderngl.Texture:

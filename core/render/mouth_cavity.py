@@ -4,7 +4,9 @@ A portrait's closed mouth has no inside to show: warping alone would stretch the
 lip line into the gap. So the inner-lip polygon (iBUG 60–67) is filled after the
 warp with a cavity: a red-brown gradient, darkest at the back, a tongue low in
 the mouth, an upper-teeth band under the upper lip and a smaller lower band,
-both scaled by how far the mouth is open.
+both scaled by how far the mouth is open. Its colours are desaturated as far as
+the portrait's own lips are (``lip_chroma``): a black-and-white photo or a
+sepia print gets a grey mouth, not a red one.
 
 The polygon is meshed as a strip between the upper inner lip (60–64) and the
 lower inner lip (60, 67–64), resampled to ``COLUMNS`` columns. Each vertex
@@ -40,6 +42,7 @@ FRAGMENT_SHADER = """
 uniform float open_amount;   // 0 closed .. 1 wide open: scales the teeth
 uniform float tooth_height;  // pixels of upper teeth when wide open
 uniform float pixel_scale;   // output pixels per image pixel
+uniform float chroma;        // 0 greyscale portrait .. 1 full colour
 in vec4 geo;
 out vec4 colour;
 void main() {
@@ -63,6 +66,7 @@ void main() {
     }
     // Distances to the lips in pixels give a one-pixel antialiased outline for free.
     float coverage = clamp(min(d_up, d_low) * pixel_scale + 0.5, 0.0, 1.0);
+    c = mix(vec3(dot(c, vec3(0.299, 0.587, 0.114))), c, chroma);
     colour = vec4(c, coverage);
 }
 """
@@ -85,6 +89,24 @@ def cavity_vertices(rig: np.ndarray) -> np.ndarray:
     return np.array(quads, np.float32)
 
 
+# Median HSV saturation of lips in ordinary colour photos and drawings is 0.3–0.6;
+# anything at or above this counts as full colour.
+FULL_COLOUR_SATURATION = 0.25
+
+
+def lip_chroma(portrait_rgba: np.ndarray, rest_rig: np.ndarray) -> float:
+    """0 (greyscale) … 1 (full colour): how saturated the portrait's lips (48–59) are."""
+    import cv2
+
+    mask = np.zeros(portrait_rgba.shape[:2], np.uint8)
+    cv2.fillPoly(mask, [np.round(rest_rig[48:60]).astype(np.int32)], 1)
+    rgb = portrait_rgba[mask.astype(bool)][:, :3].astype(np.float64)
+    if len(rgb) < 10:
+        return 1.0  # too small to judge: keep the natural colours
+    saturation = (rgb.max(1) - rgb.min(1)) / np.maximum(rgb.max(1), 1.0)
+    return float(np.clip(np.median(saturation) / FULL_COLOUR_SATURATION, 0.0, 1.0))
+
+
 def mouth_opening(rig: np.ndarray) -> float:
     """0..1 estimate of how open the mouth is: inner gap relative to mouth width."""
     width = float(np.linalg.norm(rig[64] - rig[60]))
@@ -95,13 +117,15 @@ def mouth_opening(rig: np.ndarray) -> float:
 class MouthCavity:
     """GL resources for drawing the cavity into the currently bound framebuffer."""
 
-    def __init__(self, ctx: moderngl.Context, image_size: tuple[int, int], out_size: tuple[int, int], rest_rig: np.ndarray):
+    def __init__(self, ctx: moderngl.Context, image_size: tuple[int, int], out_size: tuple[int, int], rest_rig: np.ndarray,
+                 chroma: float = 1.0):
         self._ctx = ctx
         # Drawn lips are rarely exactly closed; only a gap wider than the portrait's own opens the mouth.
         self._rest_gap = float(cavity_vertices(rest_rig)[:, 5].max())
         self._program = ctx.program(vertex_shader=VERTEX_SHADER, fragment_shader=FRAGMENT_SHADER)
         self._program["image_size"].value = tuple(float(v) for v in image_size)
         self._program["pixel_scale"].value = out_size[1] / image_size[1]
+        self._program["chroma"].value = float(np.clip(chroma, 0.0, 1.0))
         self._vbo = ctx.buffer(reserve=(COLUMNS - 1) * 6 * 6 * 4)
         self._vao = ctx.vertex_array(self._program, [(self._vbo, "2f 4f", "in_pos", "in_geo")])
 

@@ -171,3 +171,18 @@ def test_bad_inputs_are_rejected(ctx, drawn):
         MeshWarpRenderer(ctx, image, face, (4096, 256))
     with pytest.raises(ValueError, match="RGBA"):
         MeshWarpRenderer(ctx, image[..., :3], face, (256, 256))
+
+
+def test_black_and_white_portrait_gets_a_grey_mouth(ctx, drawn):
+    image, face = drawn
+    grey = image.copy()
+    grey[..., :3] = cv2.cvtColor(image[..., :3], cv2.COLOR_RGB2GRAY)[..., None]
+    warp = MeshWarpRenderer(ctx, grey, face, (grey.shape[1], grey.shape[0]))
+    try:
+        rig = open_jaw(face.rig_points(), 20)
+        cavity = warp.render(rig)[inner_lip_mask(rig, grey.shape[:2])][:, :3].astype(int)
+    finally:
+        warp.release()
+    assert len(cavity) > 100
+    assert np.abs(cavity[:, 0] - cavity[:, 2]).max() <= 3  # no red in a black-and-white mouth
+    assert np.percentile(cavity.mean(1), 25) < 40  # still dark inside

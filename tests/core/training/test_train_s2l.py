@@ -1,0 +1,41 @@
+"""S2L training pieces: weight averaging and speaker-weighted sampling."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+
+from core.training import s2l_dataset as ds
+from core.training.train_s2l import WeightAverage, clip_weights
+
+
+def test_weight_average_is_the_mean_of_the_added_states():
+    model = torch.nn.Sequential(torch.nn.Linear(3, 2), torch.nn.BatchNorm1d(2))
+    average = WeightAverage()
+    average.load_into(model)  # nothing added: unchanged
+    seen = []
+    for value in (1.0, 2.0, 6.0):
+        with torch.no_grad():
+            for p in model.parameters():
+                p.fill_(value)
+        model.train()
+        model(torch.randn(4, 3))  # moves the BatchNorm running stats
+        seen.append({k: v.clone() for k, v in model.state_dict().items()})
+        average.add(model)
+    average.load_into(model)
+    assert average.count == 3
+    torch.testing.assert_close(model[0].weight, torch.full((2, 3), 3.0))
+    expected = sum(s["1.running_mean"] for s in seen) / 3
+    torch.testing.assert_close(model[1].running_mean, expected)
+    assert model[1].num_batches_tracked.item() == 3  # integer buffers keep the last value
+
+
+def _clip(speaker: str, frames: int) -> ds.Clip:
+    return ds.Clip(f"{speaker}{frames}", speaker, np.zeros((frames, 40), np.float32),
+                   np.zeros((frames, 68, 2), np.float32), np.eye(8, dtype=np.float32)[0])
+
+
+def test_speaker_weights_go_from_by_length_to_equal_people():
+    clips = [_clip("a", 600), _clip("b", 90), _clip("b", 90)]
+    np.testing.assert_allclose(clip_weights(clips, 1.0), [600 / 780, 90 / 780, 90 / 780])
+    np.testing.assert_allclose(clip_weights(clips, 0.0), [0.5, 0.25, 0.25])

@@ -9,7 +9,9 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from core.errors import ModelWeightsError
 
@@ -52,3 +54,26 @@ def verify_sha256(path: Path, what: str = "Model weights") -> None:
             f"Checksum mismatch for {what} {path.name}: the file is corrupt or was replaced "
             f"(sha256 {actual[:12]} ≠ {expected[:12]})"
         )
+
+
+def load_checked_model(path: Path, what: str, train_hint: str, build: Callable[[dict], Any],
+                       state_key: str = "state_dict") -> tuple[Any, dict]:
+    """(module, checkpoint) of a torch checkpoint whose sha256 matches its record.
+
+    ``build(checkpoint)`` makes the empty module from the checkpoint's config; its
+    weights are then loaded from ``checkpoint[state_key]``. Missing files, checksum
+    mismatches and weights of another shape all raise ModelWeightsError naming ``what``;
+    ``weights_only=True`` means a checkpoint can never run code."""
+    import torch
+
+    path = Path(path)
+    if not path.is_file():
+        raise ModelWeightsError(f"{what} not found: {path} ({train_hint})")
+    verify_sha256(path, what)
+    try:
+        checkpoint = torch.load(path, map_location="cpu", weights_only=True)
+        module = build(checkpoint)
+        module.load_state_dict(checkpoint[state_key])
+    except (RuntimeError, KeyError, TypeError, ValueError) as err:
+        raise ModelWeightsError(f"{what} at {path} do not match the model: {err}") from err
+    return module, checkpoint

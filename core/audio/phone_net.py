@@ -22,8 +22,7 @@ import torch
 from torch import nn
 
 from core.audio.features import N_MFCC, FeatureStats
-from core.errors import ModelWeightsError
-from core.weights_file import verify_sha256
+from core.weights_file import load_checked_model
 
 # CMU phone set as pocketsphinx's en-us model writes it; 0 is silence and noise.
 PHONES = ("SIL", "AA", "AE", "AH", "AO", "AW", "AY", "B", "CH", "D", "DH", "EH", "ER", "EY", "F", "G",
@@ -93,17 +92,9 @@ class PhonePosteriors:
     @classmethod
     def load(cls, path: str | Path | None = None) -> PhonePosteriors:
         """Load weights (default: the shipped weights/phones/phone_net.pt)."""
-        path = Path(path) if path is not None else DEFAULT_WEIGHTS
-        if not path.is_file():
-            raise ModelWeightsError(f"PhoneNet weights not found: {path} (train them: "
-                                    "python -m core.training.train_phone_net)")
-        verify_sha256(path, "PhoneNet weights")
-        try:
-            ckpt = torch.load(path, map_location="cpu", weights_only=True)
-            model = PhoneNet(PhoneNetConfig(**ckpt["config"]))
-            model.load_state_dict(ckpt["state_dict"])
-        except (RuntimeError, KeyError, TypeError, ValueError) as err:
-            raise ModelWeightsError(f"PhoneNet weights at {path} do not match the model: {err}") from err
+        model, ckpt = load_checked_model(
+            Path(path) if path is not None else DEFAULT_WEIGHTS, "PhoneNet weights",
+            "train them: space-studio train phones", lambda c: PhoneNet(PhoneNetConfig(**c["config"])))
         return cls(model, FeatureStats.from_dict(ckpt["feature_stats"]))
 
     def __call__(self, mfcc: np.ndarray) -> np.ndarray:

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Callable
+from typing import Callable
 
 import numpy as np
 
@@ -21,8 +21,6 @@ from core.audio.voice_activity import voice_activity
 
 EVAL_FPS = 30.0
 DEFAULT_CACHE = Path.home() / ".cache" / "space-studio" / "tracks"
-# Cache of the interim tracker in core.training.s2l_dataset (already at 30 fps).
-_S2L_CACHE = Path.home() / ".cache" / "space-studio" / "s2l_tracks"
 
 
 @dataclass(frozen=True)
@@ -73,36 +71,15 @@ def resample_track(track: RealTrack, fps: float = EVAL_FPS) -> RealTrack:
     return RealTrack(points.astype(np.float32), track.valid[lo] & track.valid[hi], fps)
 
 
-# --- ADAPTER (lead: wire here) ---------------------------------------------
-# core.training.face_tracks is being written in parallel; its result object is
-# read by duck typing below. Until it exists, the interim tracker cache of
-# core.training.s2l_dataset (same MediaPipe 68 points, same normalization) is used.
-def _from_face_tracks(result: Any) -> RealTrack:
-    """Accept a face_tracks result as an object with points/landmarks, valid, fps."""
-    for name in ("points68", "points", "landmarks", "normalized"):
-        if hasattr(result, name):
-            return RealTrack(np.asarray(getattr(result, name)), np.asarray(result.valid, bool),
-                             float(result.fps))
-    if isinstance(result, tuple) and len(result) == 3:
-        points, valid, fps = result
-        return RealTrack(np.asarray(points), np.asarray(valid, bool), float(fps))
-    raise TypeError(f"unrecognised face track result: {type(result).__name__}")
-
-
 def default_track_loader(cache_dir: Path = DEFAULT_CACHE) -> TrackLoader:
-    """face_tracks.load_or_extract when available, else the interim S2L tracker."""
-    try:
-        from core.training.face_tracks import load_or_extract
-    except ImportError:
-        from core.training.s2l_dataset import FEATURE_FPS, load_track
+    """Our detector's normalized track of each video (cached by core.training.face_tracks)."""
+    from core.training.face_tracks import load_or_extract
 
-        def interim(video: Path) -> RealTrack:
-            track = load_track(video, _S2L_CACHE)
-            return RealTrack(track.points68, track.valid, FEATURE_FPS)
+    def load(video: Path) -> RealTrack:
+        track = load_or_extract(video, cache_dir)
+        return RealTrack(np.asarray(track.points68), np.asarray(track.valid, bool), float(track.fps))
 
-        return interim
-    return lambda video: _from_face_tracks(load_or_extract(video, cache_dir))
-# --- end ADAPTER --------------------------------------------------------------
+    return load
 
 
 def load_clip(video: Path, track_loader: TrackLoader) -> ClipData:

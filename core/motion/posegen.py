@@ -21,8 +21,7 @@ import torch
 from scipy.ndimage import gaussian_filter1d
 from torch import nn
 
-from core.errors import ModelWeightsError
-from core.weights_file import verify_sha256, write_sha256_sidecar
+from core.weights_file import load_checked_model, write_sha256_sidecar
 
 POSE_DIMS = 6
 DEFAULT_PATH = Path(__file__).resolve().parents[2] / "weights" / "posegen" / "posegen_small.pt"
@@ -116,16 +115,8 @@ class PoseGenerator:
     @classmethod
     def load(cls, path: str | Path = DEFAULT_PATH) -> PoseGenerator:
         """Load weights saved by train_posegen; checks the recorded sha256."""
-        path = Path(path)
-        if not path.is_file():
-            raise ModelWeightsError(f"PoseGen weights not found: {path}")
-        verify_sha256(path, "PoseGen weights")
-        try:
-            state = torch.load(path, map_location="cpu", weights_only=True)
-            net = PoseGenNet(PoseGenConfig(**state["config"]))
-            net.load_state_dict(state["model"])
-        except (KeyError, TypeError, RuntimeError) as err:
-            raise ModelWeightsError(f"PoseGen weights {path.name} do not match the model: {err}") from err
+        net, state = load_checked_model(Path(path), "PoseGen weights", "train them: space-studio train posegen",
+                                        lambda c: PoseGenNet(PoseGenConfig(**c["config"])), state_key="model")
         return cls(net, state["pose_std"].numpy())
 
     def save(self, path: str | Path) -> str:

@@ -71,20 +71,14 @@ class SpeechToLandmarks:
     @classmethod
     def load(cls, path: str | Path | None = None) -> SpeechToLandmarks:
         """Load checked weights (default: the shipped weights/s2l/s2l_small.pt)."""
-        import torch
 
         from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks
 
+        from core.weights_file import load_checked_model
+
         path = Path(path) if path is not None else DEFAULT_WEIGHTS
-        if not path.is_file():
-            raise ModelWeightsError(f"S2L weights not found: {path} (train them: space-studio train s2l)")
-        verify_checksum(path)
-        try:
-            ckpt = torch.load(path, map_location="cpu", weights_only=True)
-            model = Speech2Landmarks(S2LConfig(**ckpt["config"]))
-            model.load_state_dict(ckpt["state_dict"])
-        except (RuntimeError, KeyError, TypeError, ValueError) as err:
-            raise ModelWeightsError(f"S2L weights at {path} do not match the model: {err}") from err
+        model, ckpt = load_checked_model(path, "S2L weights", "train them: space-studio train s2l",
+                                         lambda c: Speech2Landmarks(S2LConfig(**c["config"])))
         phones = _phone_net(path, ckpt) if model.cfg.phone_features else None
         return cls(model, FeatureStats.from_dict(ckpt["feature_stats"]), str(ckpt.get("feature_norm", "global")),
                    phones)

@@ -19,6 +19,7 @@ from core.audio.audio_io import Audio
 from core.audio.features import FeatureStats, mfcc_per_frame, utterance_normalized
 from core.audio.voice_activity import voice_activity
 from core.motion.rest_face import closed_mouth
+from core.motion.lip_closure import close_on_bilabials
 from core.motion.silence_rest import rest_in_silence
 from core.errors import ModelWeightsError
 from core.weights_file import verify_sha256
@@ -122,8 +123,10 @@ class SpeechToLandmarks:
         the mouth resting wherever the voice-activity detector hears no speech.
 
         With a ``transcript`` (English words of the line) the phones S2L hears are
-        forced-aligned to it instead of guessed by PhoneNet. ``rest_in_pauses=False``
-        leaves the model's own mouth in pauses (the evaluation reports both)."""
+        forced-aligned to it instead of guessed by PhoneNet. The lips shut on
+        /m/, /b/, /p/ (core.motion.lip_closure) for a model that hears phones.
+        ``rest_in_pauses=False`` leaves the model's own mouth in pauses (the
+        evaluation reports both)."""
         mfcc = mfcc_per_frame(audio, fps)
         phones = None
         if transcript is not None:
@@ -133,6 +136,9 @@ class SpeechToLandmarks:
 
             phones = one_hot_frames(align_phones(audio, transcript), fps, len(mfcc))
         motion = self.predict(mfcc, face0, emotion, phones=phones)
+        if self.phones is not None:
+            heard = phones if phones is not None else self.phones(mfcc)
+            motion = close_on_bilabials(motion, closed_mouth(face0), heard)
         if not rest_in_pauses:
             return motion, mfcc
         speech = voice_activity(audio.samples, audio.sample_rate, fps, len(mfcc))

@@ -23,10 +23,15 @@ def speech_gate(speech: np.ndarray, fps: float) -> np.ndarray:
 
 def rest_in_silence(motion: np.ndarray, rest: np.ndarray, speech: np.ndarray, fps: float) -> np.ndarray:
     """T×68×2 motion with jaw and lips blended to ``rest`` (68×2) where nobody speaks."""
-    motion = np.array(motion, np.float32, copy=True)
     if len(motion) == 0:
-        return motion
-    gate = speech_gate(speech[: len(motion)], fps)[:, None, None]
+        return np.array(motion, np.float32, copy=True)
+    return blend_to_rest(motion, rest, speech_gate(speech[: len(motion)], fps))
+
+
+def blend_to_rest(motion: np.ndarray, rest: np.ndarray, gate: np.ndarray) -> np.ndarray:
+    """Jaw and lips of T×68×2 ``motion`` moved towards ``rest``: gate 1 keeps the motion, 0 is rest."""
+    motion = np.array(motion, np.float32, copy=True)
+    gate = np.asarray(gate, np.float32)[: len(motion), None, None]
     rest_part = np.asarray(rest, np.float32)[REST_POINTS][None]
     motion[:, REST_POINTS] = rest_part + gate * (motion[:, REST_POINTS] - rest_part)
     return motion

@@ -135,10 +135,11 @@ class SpeechToLandmarks:
             from core.audio.phone_recognizer import align_phones, one_hot_frames
 
             phones = one_hot_frames(align_phones(audio, transcript), fps, len(mfcc))
+        if self.phones is not None and phones is None:
+            phones = self.phones(mfcc)  # once, for the model and for the lip closure
         motion = self.predict(mfcc, face0, emotion, phones=phones)
-        if self.phones is not None:
-            heard = phones if phones is not None else self.phones(mfcc)
-            motion = close_on_bilabials(motion, closed_mouth(face0), heard)
+        if phones is not None:
+            motion = close_on_bilabials(motion, closed_mouth(face0), phones)
         if not rest_in_pauses:
             return motion, mfcc
         speech = voice_activity(audio.samples, audio.sample_rate, fps, len(mfcc))
@@ -234,9 +235,12 @@ def _mlp(x: np.ndarray, layers) -> np.ndarray:
 
 
 def _lstm_cell(gates: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    i, f, g, o = np.split(gates, 4)  # torch gate order
-    c = _sigmoid(f) * c + _sigmoid(i) * np.tanh(g)
-    return _sigmoid(o) * np.tanh(c), c
+    # torch gate order i, f, g, o. One sigmoid over all four gates and plain slices:
+    # at this size np.split and separate calls cost more than the arithmetic.
+    n = len(c)
+    s = _sigmoid(gates)
+    c = s[n:2 * n] * c + s[:n] * np.tanh(gates[2 * n:3 * n])
+    return s[3 * n:] * np.tanh(c), c
 
 
 def _sigmoid(x: np.ndarray) -> np.ndarray:

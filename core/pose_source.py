@@ -21,6 +21,9 @@ POSE_MODES = ("still", "generate", "from-video")
 # about this much the near cheek, nose and jaw fold over themselves (a 3/4-view photo
 # turned 20° further tore along its contour). Deltas are soft-limited, never cut.
 ROTATION_LIMITS = np.array([12.0, 10.0, 10.0])
+# The same for moves (tx, ty, tz in normalized units; the face is 2 units wide): a head
+# that slides a tenth of its width stays attached to a still neck and hair, a third does not.
+TRANSLATION_LIMITS = np.array([0.2, 0.2, 0.15])
 
 
 class PoseSpecError(SpaceStudioError):
@@ -91,8 +94,9 @@ def absolute_pose(rest: HeadPose, deltas: np.ndarray | None, frames: int) -> np.
         return pose
     deltas = np.asarray(deltas, np.float64)[:frames]
     pose[:, :3] += soft_limit(deltas[:, :3], ROTATION_LIMITS)
-    pose[:, 3:5] += deltas[:, 3:5] * rest.scale
+    moves = soft_limit(deltas[:, 3:6], TRANSLATION_LIMITS)
+    pose[:, 3:5] += moves[:, :2] * rest.scale
     # tz is already in normalized units (= face-scale units); normalized_space turns it
     # into a weak-perspective scale change, so the scale column stays the portrait's.
-    pose[:, 5] += np.clip(deltas[:, 5], -2.0, 2.0)
+    pose[:, 5] += moves[:, 2]
     return pose

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.landmarks.face_landmarks import HeadPose
-from core.pose_source import ROTATION_LIMITS, absolute_pose
+from core.pose_source import ROTATION_LIMITS, TRANSLATION_LIMITS, absolute_pose
 
 
 def test_small_turns_pass_through_and_large_ones_saturate():
@@ -21,5 +21,15 @@ def test_small_turns_pass_through_and_large_ones_saturate():
     assert abs(pose[1, 0] - (-13.0)) < 0.1
     assert -15.0 - ROTATION_LIMITS[0] < pose[2, 0] < -15.0 - 0.8 * ROTATION_LIMITS[0]
     np.testing.assert_allclose(np.abs(pose[3, :3] - pose[0, :3]), ROTATION_LIMITS, rtol=1e-3)
-    np.testing.assert_allclose(pose[:, 3], 410.0)  # translation in face-scale units × scale
+    assert 409.0 < pose[0, 3] < 410.0  # 0.1 units (5 % of the face width) keeps over 90 % of its move
     assert np.all(np.diff(absolute_pose(rest, np.linspace(-60, 60, 50)[:, None] * np.eye(6)[0], 50)[:, 0]) > 0)
+
+
+def test_moves_are_limited_to_a_fraction_of_the_face():
+    rest = HeadPose(tx=400.0, ty=380.0, scale=100.0)
+    deltas = np.zeros((2, 6))
+    deltas[1, 3:6] = [0.7, -0.7, 2.0]  # a third of the face width sideways, a big zoom
+    pose = absolute_pose(rest, deltas, 2)
+    assert 400.0 + 19.0 < pose[1, 3] < 400.0 + 20.0
+    assert 380.0 - 20.0 < pose[1, 4] < 380.0 - 19.0
+    assert 0.14 < pose[1, 5] - pose[0, 5] <= TRANSLATION_LIMITS[2]

@@ -80,4 +80,9 @@ def voice_activity(
     floor, peak = np.percentile(level, 10), np.percentile(level, 99)
     threshold = max(floor + config.floor_margin_db, peak - config.peak_range_db)
     loud = level > threshold
-    return _dilate(loud, config.preroll, config.hangover)
+    return widen(loud, config)
+
+
+def widen(voiced: np.ndarray, config: VadConfig = VadConfig()) -> np.ndarray:
+    """Voiced frames widened by the pre-roll before and the hangover after (rule step 3)."""
+    return _dilate(np.asarray(voiced, bool), config.preroll, config.hangover)

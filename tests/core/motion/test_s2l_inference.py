@@ -80,3 +80,17 @@ def test_silence_keeps_mouth_closed_and_speech_opens_it(model, closed_face0, spe
     assert voiced.mean() > silent.mean() + 0.04, "speech does not open the mouth"
     assert openness.std() > 0.02
     assert len(motion) == len(mfcc)
+
+
+@needs_weights
+def test_speech_drowned_in_noise_still_moves_the_mouth(model, closed_face0, speech_with_pauses):
+    # 0 dB SNR white noise: the loudness VAD alone hears almost nothing and would rest the mouth
+    # all along; PhoneNet's ear takes over and the pauses still close.
+    clean = speech_with_pauses.samples
+    words = np.abs(clean) > 0
+    noise = np.random.default_rng(0).normal(0, np.sqrt(np.mean(clean[words] ** 2)), len(clean))
+    noisy = Audio((clean + noise).astype(np.float32))
+    motion, mfcc = model.animate_speech(noisy, 30.0, closed_face0)
+    openness = mouth_openness(motion)
+    assert openness[35:-70].mean() > 0.04, "the words do not open the mouth"
+    assert np.median(openness[-40:]) < 0.02, "the mouth does not rest after the line"

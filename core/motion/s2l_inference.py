@@ -128,15 +128,7 @@ class SpeechToLandmarks:
         ``rest_in_pauses=False`` leaves the model's own mouth in pauses (the
         evaluation reports both)."""
         mfcc = mfcc_per_frame(audio, fps)
-        phones = None
-        if transcript is not None:
-            if self.phones is None:
-                raise ModelWeightsError("This S2L model does not listen to phones, so it cannot use a transcript.")
-            from core.audio.phone_recognizer import align_phones, one_hot_frames
-
-            phones = one_hot_frames(align_phones(audio, transcript), fps, len(mfcc))
-        if self.phones is not None and phones is None:
-            phones = self.phones(mfcc)  # once, for the model and for the lip closure
+        phones = self._heard_phones(audio, mfcc, fps, transcript)
         motion = self.predict(mfcc, face0, emotion, phones=phones)
         if phones is not None:
             motion = close_on_bilabials(motion, closed_mouth(face0), phones)
@@ -146,6 +138,19 @@ class SpeechToLandmarks:
         if phones is not None:
             speech = _rescued_in_noise(speech, phones[: len(speech), 0] < 0.5)
         return rest_in_silence(motion, closed_mouth(face0), speech, fps), mfcc
+
+    def _heard_phones(self, audio: Audio, mfcc: np.ndarray, fps: float,
+                      transcript: str | None) -> np.ndarray | None:
+        """T×40 phone probabilities, computed once for the model and the lip closure:
+        forced-aligned one-hot rows for a transcript, else PhoneNet's posteriors;
+        None for a model that does not listen to phones."""
+        if transcript is not None:
+            if self.phones is None:
+                raise ModelWeightsError("This S2L model does not listen to phones, so it cannot use a transcript.")
+            from core.audio.phone_recognizer import align_phones, one_hot_frames
+
+            return one_hot_frames(align_phones(audio, transcript), fps, len(mfcc))
+        return None if self.phones is None else self.phones(mfcc)
 
     def _precompute(self, mfcc, f0, emotion, phones):
         """Audio codes → their share of the first LSTM layer's gates; face FiLM."""

@@ -21,7 +21,7 @@ EASINGS = ("linear", "ease_in_out", "ease_in", "ease_out", "step")
 class Inspector(QWidget):
     """A view of ``session.selection``; edits are pushed as commands."""
 
-    transcript_applied = Signal()  # the transcript setting changed: the lips should be regenerated
+    transcript_applied = Signal()  # "align" pressed on an unchanged transcript: make the lips again
 
     def __init__(self, session: StudioSession) -> None:
         super().__init__()
@@ -107,12 +107,14 @@ class Inspector(QWidget):
         return box
 
     def apply_transcript(self) -> None:
-        """Store the typed transcript (undoable) and ask for new lip motion."""
+        """Store the typed transcript (an undoable setting; the window remakes the lips when
+        it changes), or ask for new lips when it is unchanged."""
         project = self.session.project
         text = self.transcript.toPlainText().strip()
         if text != project.settings.transcript:
             self.session.push(SetGenerationSettings(project, replace(project.settings, transcript=text)))
-        self.transcript_applied.emit()
+        else:
+            self.transcript_applied.emit()
 
     def _set_pose_mode(self, _index: int) -> None:
         track = self.session.project.tracks.pose

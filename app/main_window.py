@@ -54,6 +54,8 @@ class StudioWindow(QMainWindow):
         self.resize(1400, 900)
         self.session.history_changed.connect(self._history_changed)
         self.session.history_changed.connect(lambda: self.auto_generate and self.pose.ensure())
+        self.session.history_changed.connect(self._follow_transcript)
+        self._lips_transcript: str | None = None  # the transcript the current lips were made with
         self._history_changed()
         self._autosave_timer = QTimer(self, interval=AUTOSAVE_MS)
         self._autosave_timer.timeout.connect(self.autosave)
@@ -290,6 +292,7 @@ class StudioWindow(QMainWindow):
             return
         face, audio_path, fps = session.portrait.rest_face, session.project.audio_path, session.project.fps
         transcript = session.project.settings.transcript
+        self._lips_transcript = transcript
 
         def work():  # noqa: ANN202
             from app.speech_motion import predict_base
@@ -298,6 +301,12 @@ class StudioWindow(QMainWindow):
 
         run_in_background(self, "Generating lip motion", work, session.set_speech_base,
                           self._status_note if quiet else None)
+
+    def _follow_transcript(self) -> None:
+        """Lips made for another transcript (edited, undone, redone) are made again."""
+        current = self.session.project.settings.transcript
+        if self._lips_transcript is not None and current != self._lips_transcript:
+            self.generate_speech_motion()
 
     def _status_note(self, message: str) -> None:
         self.statusBar().showMessage(f"{message} — the preview's lips follow loudness.", 15000)

@@ -118,6 +118,13 @@ def test_transcript_drives_the_lips_and_a_bad_one_shows_a_dialog(qtbot, tmp_path
     aligned = session.speech_base
     assert aligned.shape == guessed.shape and not np.allclose(aligned, guessed)
 
+    window.undo_action.trigger()  # back to no transcript: the guessed lips come back
+    qtbot.waitUntil(lambda: session.speech_base is not aligned, timeout=60_000)
+    np.testing.assert_allclose(session.speech_base, guessed, atol=1e-5)
+    window.redo_action.trigger()
+    qtbot.waitUntil(lambda: not np.allclose(session.speech_base, guessed), timeout=60_000)
+    aligned = session.speech_base
+
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "warning", lambda _parent, _title, text: shown.append(text))
     window.inspector.transcript.setPlainText("Hello zorblaxian crew")

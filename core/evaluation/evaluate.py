@@ -101,13 +101,10 @@ def expand_paths(paths: Sequence[str | Path]) -> list[Path]:
     return videos
 
 
-def s2l_predictor(model_path: Path | None, rest_in_pauses: bool = True) -> Predictor:
-    """Our speech-to-landmarks model as a predictor, exactly as the product runs it
+def s2l_predictor(model, rest_in_pauses: bool = True) -> Predictor:
+    """A loaded SpeechToLandmarks as a predictor, exactly as the product runs it
     (``rest_in_pauses=False``: without the rest-in-silence gate, to show what it costs)."""
     from core.audio.audio_io import Audio
-    from core.motion.s2l_inference import SpeechToLandmarks
-
-    model = SpeechToLandmarks.load(model_path)
 
     def predict(inputs: PredictionInput) -> np.ndarray:
         audio = Audio(inputs.samples, inputs.sample_rate)
@@ -160,8 +157,11 @@ def _predictors(model_path: Path | None, extra: Mapping[str, Predictor] | None) 
     predictors = dict(BASELINES)
     predictors.update(_phone_visemes())
     if model_path is not None:
-        predictors["ours"] = s2l_predictor(Path(model_path))
-        predictors["ours, no rest in pauses"] = s2l_predictor(Path(model_path), rest_in_pauses=False)
+        from core.motion.s2l_inference import SpeechToLandmarks
+
+        model = SpeechToLandmarks.load(Path(model_path))
+        predictors["ours"] = s2l_predictor(model)
+        predictors["ours, no rest in pauses"] = s2l_predictor(model, rest_in_pauses=False)
     predictors.update(extra or {})
     return predictors
 

@@ -77,14 +77,8 @@ def discard(temp: Path) -> None:
 def atomic_file(target: str | os.PathLike) -> Iterator[Path]:
     """Yield a temporary file path that becomes ``target`` when the block succeeds."""
     temp = reserve_file(target)
-    try:
+    with _removed_on_failure(temp, target):
         yield temp
-    except OSError as err:
-        _remove(temp)
-        raise OutputError(f"cannot write {target}: {err.strerror or err}") from err
-    except BaseException:
-        _remove(temp)
-        raise
     commit_file(temp, target)
 
 
@@ -95,9 +89,16 @@ def atomic_directory(target: str | os.PathLike) -> Iterator[Path]:
     if target.exists() and not target.is_dir():
         raise OutputError(f"output path is a file, not a folder: {target}")
     temp = _temp_name(target, "dir")
-    try:
+    with _removed_on_failure(temp, target):
         yield temp
         _swap_in(temp, target)
+
+
+@contextmanager
+def _removed_on_failure(temp: Path, target: str | os.PathLike) -> Iterator[None]:
+    """Delete ``temp`` if the block fails; OS errors become an OutputError naming ``target``."""
+    try:
+        yield
     except OSError as err:
         _remove(temp)
         raise OutputError(f"cannot write {target}: {err.strerror or err}") from err

@@ -130,14 +130,15 @@ class SpeechToLandmarks:
         mfcc = mfcc_per_frame(audio, fps)
         phones = self._heard_phones(audio, mfcc, fps, transcript)
         motion = self.predict(mfcc, face0, emotion, phones=phones)
+        rest = closed_mouth(face0)
         if phones is not None:
-            motion = close_on_bilabials(motion, closed_mouth(face0), phones)
+            motion = close_on_bilabials(motion, rest, phones)
         if not rest_in_pauses:
             return motion, mfcc
         speech = voice_activity(audio.samples, audio.sample_rate, fps, len(mfcc))
         if phones is not None:
             speech = _rescued_in_noise(speech, phones[: len(speech), 0] < 0.5)
-        return rest_in_silence(motion, closed_mouth(face0), speech, fps), mfcc
+        return rest_in_silence(motion, rest, speech, fps), mfcc
 
     def _heard_phones(self, audio: Audio, mfcc: np.ndarray, fps: float,
                       transcript: str | None) -> np.ndarray | None:

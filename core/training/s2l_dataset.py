@@ -16,6 +16,7 @@ import numpy as np
 
 from core.audio.audio_io import load_audio
 from core.audio.features import mfcc_per_frame
+from core.motion.s2l_inference import mouth_openness
 
 FEATURE_FPS = 30.0
 MAX_ROTATION_DEG = 30.0
@@ -117,7 +118,7 @@ def sync_score(cue: np.ndarray, points: np.ndarray) -> float:
     Loudness, not the phone-table openness of core.audio.phone_net: with phones as the
     cue the filter kept a 60 s clip of one man (EDTalk pose_source2) and dropped another,
     and held-out lip sync fell (model card)."""
-    return _pearson(_openness(points), np.asarray(cue)[: len(points)])
+    return pearson_or_zero(mouth_openness(points), np.asarray(cue)[: len(points)])
 
 
 def av_offset(cue: np.ndarray, track: Track) -> int:
@@ -129,12 +130,12 @@ def av_offset(cue: np.ndarray, track: Track) -> int:
     n = min(len(cue), len(track.valid))
     if n < MIN_SYNC_FRAMES:
         return 0
-    loud, openness, valid = np.asarray(cue)[:n], _openness(track.points68[:n]), track.valid[:n]
+    loud, openness, valid = np.asarray(cue)[:n], mouth_openness(track.points68[:n]), track.valid[:n]
 
     def r_at(lag: int) -> float:
         a, b = (slice(lag, n), slice(0, n - lag)) if lag >= 0 else (slice(0, n + lag), slice(-lag, n))
         ok = valid[b]
-        return _pearson(loud[a][ok], openness[b][ok])
+        return pearson_or_zero(loud[a][ok], openness[b][ok])
 
     scores = {lag: r_at(lag) for lag in range(-MAX_SYNC_LAG, MAX_SYNC_LAG + 1)}
     best = max(scores, key=scores.get)
@@ -152,12 +153,8 @@ def _synced(mfcc: np.ndarray, track: Track, lag: int) -> tuple[np.ndarray, Track
     return mfcc, track
 
 
-def _openness(points: np.ndarray) -> np.ndarray:
-    gap = np.linalg.norm(points[:, 66, :2] - points[:, 62, :2], axis=1)
-    return gap / np.maximum(np.linalg.norm(points[:, 54, :2] - points[:, 48, :2], axis=1), 1e-6)
-
-
-def _pearson(a: np.ndarray, b: np.ndarray) -> float:
+def pearson_or_zero(a: np.ndarray, b: np.ndarray) -> float:
+    """Pearson r, or 0 when either series is (nearly) constant: a still face correlates with nothing."""
     if len(a) < 2 or a.std() < 1e-9 or b.std() < 1e-9:
         return 0.0
     return float(np.corrcoef(a, b)[0, 1])

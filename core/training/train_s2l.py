@@ -288,8 +288,8 @@ def evaluate(model: Speech2Landmarks, split: Split) -> dict:
             "frames": len(clip.mfcc),
             "l1": float(np.abs(pred - clip.points).mean()),
             "l1_still_face": float(np.abs(clip.points[:1] - clip.points).mean()),
-            "r_model": _pearson(mouth_openness(pred), real),
-            "r_energy": _pearson(_energy(clip.mfcc), real),
+            "r_model": ds.pearson_or_zero(mouth_openness(pred), real),
+            "r_energy": ds.pearson_or_zero(_energy(clip.mfcc), real),
             **_silence_openness(clip.mfcc, mouth_openness(pred), real),
         }
     mean = {k: float(np.mean([r[k] for r in rows.values()])) for k in next(iter(rows.values()))}
@@ -305,12 +305,6 @@ def _silence_openness(mfcc: np.ndarray, pred: np.ndarray, real: np.ndarray) -> d
 
 def _energy(mfcc: np.ndarray) -> np.ndarray:
     return mfcc[:, 0]  # c0 ∝ mean log-mel energy: the RMS-energy baseline
-
-
-def _pearson(a: np.ndarray, b: np.ndarray) -> float:
-    if a.std() < 1e-9 or b.std() < 1e-9:
-        return 0.0  # a still face has no correlation with anything
-    return float(np.corrcoef(a, b)[0, 1])
 
 
 def save(model: Speech2Landmarks, split: Split, config: TrainConfig, metrics: dict) -> Path:

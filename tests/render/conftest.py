@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 from core.landmarks.face_landmarks import FaceLandmarks
+from core.render.delaunay_warp import MeshWarpRenderer
 from core.render.gl_context import create_headless_context
 from tests.drawn_face import draw_portrait
 
@@ -29,3 +30,12 @@ def ctx(gl_session: moderngl.Context) -> moderngl.Context:
 def drawn() -> tuple[np.ndarray, FaceLandmarks]:
     """A 256×256 opaque drawn portrait and its exact landmarks."""
     return draw_portrait(256)
+
+
+@pytest.fixture
+def renderer(ctx: moderngl.Context, drawn: tuple[np.ndarray, FaceLandmarks]):
+    """The mesh-warp renderer of the drawn portrait at its own size."""
+    image, face = drawn
+    warp = MeshWarpRenderer(ctx, image, face, (image.shape[1], image.shape[0]))
+    yield warp
+    warp.release()

@@ -48,14 +48,6 @@ def inner_lip_mask(rig: np.ndarray, shape: tuple[int, int], shrink: float = 0.8)
     return mask.astype(bool)
 
 
-@pytest.fixture
-def renderer(ctx, drawn):
-    image, face = drawn
-    warp = MeshWarpRenderer(ctx, image, face, (image.shape[1], image.shape[0]))
-    yield warp
-    warp.release()
-
-
 def test_rest_rig_reproduces_the_portrait(renderer, drawn):
     image, face = drawn
     frame = renderer.render(face.rig_points())
@@ -110,13 +102,17 @@ def test_moving_the_iris_points_moves_the_iris(renderer, drawn):
     assert 1.2 < after - before < 4.0
 
 
+def turned(rig: np.ndarray, degrees: float, shift: tuple[float, float]) -> np.ndarray:
+    """The rig rotated in the image plane about the face centre, then shifted (pixels)."""
+    centre = rig[:68].mean(0)
+    angle = np.radians(degrees)
+    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+    return (rig - centre) @ rotation.T + centre + np.array(shift)
+
+
 def test_big_head_motion_leaves_no_holes(renderer, drawn):
     _, face = drawn
-    rig = face.rig_points()
-    centre = rig[:68].mean(0)
-    angle = np.radians(15)
-    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    moved = (rig - centre) @ rotation.T + centre + np.array([40.0, 25.0])
+    moved = turned(face.rig_points(), 15, (40.0, 25.0))
     frame = renderer.render(moved)
     assert (frame[..., 3] == 255).all()
     assert not (frame[..., :3].max(-1) < 15).any()
@@ -124,11 +120,7 @@ def test_big_head_motion_leaves_no_holes(renderer, drawn):
 
 def test_moderate_head_motion_folds_no_triangle(renderer, drawn):
     _, face = drawn
-    rig = face.rig_points()
-    centre = rig[:68].mean(0)
-    angle = np.radians(8)
-    rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
-    moved = (rig - centre) @ rotation.T + centre + np.array([20.0, 12.0])
+    moved = turned(face.rig_points(), 8, (20.0, 12.0))
     positions = renderer.mesh.positions(moved)
     assert (renderer.mesh.signed_areas(positions) >= -1e-3).all()
 

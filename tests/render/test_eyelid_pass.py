@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-import pytest
 
 from core.landmarks.face_landmarks import LID_POINTS, RIG_LOWER_LIDS, RIG_UPPER_LIDS
 from core.render.delaunay_warp import MeshWarpRenderer
@@ -70,14 +69,6 @@ def sclera_or_iris(pixels: np.ndarray) -> np.ndarray:
 
 def luma(pixels: np.ndarray) -> np.ndarray:
     return pixels[..., :3].astype(float) @ np.array([0.299, 0.587, 0.114])
-
-
-@pytest.fixture
-def renderer(ctx, drawn):
-    image, face = drawn
-    warp = MeshWarpRenderer(ctx, image, face, (image.shape[1], image.shape[0]))
-    yield warp
-    warp.release()
 
 
 def test_the_lid_look_is_measured_from_the_drawing(drawn):

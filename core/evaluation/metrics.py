@@ -190,6 +190,26 @@ def makeittalk_errors(
     )
 
 
+def offset_free_errors(
+    pred: np.ndarray, real: np.ndarray, valid: np.ndarray | None = None
+) -> tuple[float, float]:
+    """M-P and D-LL % once each point's mean difference over the clip is taken away.
+
+    What is left is the error of the motion itself; the rest is a constant shape
+    difference (the portrait frame's mouth, or a model's habitual opening), which
+    no timing can fix. Diagnostic only: the papers' metrics are the ones above."""
+    _same_length(pred, real)
+    valid = _mask(valid, len(real))
+    if not valid.any():
+        return float("nan"), float("nan")
+    mouth = normalize_mouth(pred)[valid] - normalize_mouth(real)[valid]
+    jaw_lip = (_xy(pred)[:, JAW_LIP_INDICES] - _xy(real)[:, JAW_LIP_INDICES])[valid]
+    lip_width = float(mouth_width(real)[valid].mean())
+    mp = np.abs(mouth - mouth.mean(axis=0)).mean()
+    dll = np.linalg.norm(jaw_lip - jaw_lip.mean(axis=0), axis=-1).mean()
+    return float(mp), float(100 * dll / lip_width)
+
+
 # A mouth counts as closed when its inner-lip gap is under 5 % of its width:
 # landmark detectors place a sealed mouth's inner lips 0–3 % apart, and the
 # narrowest open vowel shapes are above 8 %.
@@ -226,6 +246,8 @@ class ClipMetrics:
     da: float
     closed_in_silence: float
     real_closed_in_silence: float
+    mp_offset_free: float = float("nan")  # offset_free_errors: the motion's own share of M-P
+    dll_offset_free: float = float("nan")  # and of D-LL
 
 
 def clip_metrics(
@@ -238,6 +260,7 @@ def clip_metrics(
     corr = lagged_correlation(pred_open, real_open, valid)
     mp, mv = mouth_position_velocity_error(pred, real, valid)
     dll, dvl, da = makeittalk_errors(pred, real, valid)
+    mp_free, dll_free = offset_free_errors(pred, real, valid)
     return ClipMetrics(
         r0=corr.r0,
         best_r=corr.best_r,
@@ -250,4 +273,6 @@ def clip_metrics(
         closed_in_silence=closed_in_silence(pred_open, speech, valid),
         # The real face's own rate tells whether the threshold suits this person.
         real_closed_in_silence=closed_in_silence(real_open, speech, valid),
+        mp_offset_free=mp_free,
+        dll_offset_free=dll_free,
     )

@@ -59,6 +59,16 @@ def _mean_rows(result: EvaluationResult) -> list[str]:
     return rows
 
 
+def offset_table(result: EvaluationResult) -> str:
+    """M-P and D-LL beside their share left once each clip's constant offset is removed."""
+    rows = ["| method | M-P | M-P, offset removed | D-LL % | D-LL %, offset removed |", "|---|---|---|---|---|"]
+    for method in result.methods:
+        m = result.metric_means(method)
+        rows.append(f"| {method} | {_num(m['mp'], 4)} | {_num(m['mp_offset_free'], 4)} | "
+                    f"{_num(m['dll'], 2)} | {_num(m['dll_offset_free'], 2)} |")
+    return "\n".join(rows)
+
+
 def means_table(result: EvaluationResult) -> str:
     """The per-method means over clips as a markdown table."""
     return "\n".join([_MEAN_HEADER, *_mean_rows(result)])
@@ -126,7 +136,11 @@ def write_report(result: EvaluationResult, report_path: Path) -> Path:
     report_path = Path(report_path)
     counts = f"Clips scored: {len(result.clips)}; skipped: {len(result.skipped)}."
     lines = ["# Lip-sync evaluation", "", counts, "", "## Means over clips", "",
-             means_table(result), "", _real_silence_line(result), "", "## Per clip", "", _HEADER]
+             means_table(result), "", _real_silence_line(result), "",
+             "## How much of the position error is a constant offset", "",
+             "Each clip's mean difference per point (the portrait frame's own mouth shape, or a "
+             "habitual opening) taken away; what is left is the error of the motion itself.", "",
+             offset_table(result), "", "## Per clip", "", _HEADER]
     for clip in result.clips:
         lines += _clip_rows(clip)
     lines += ["", "## Plots", ""]

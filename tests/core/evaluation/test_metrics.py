@@ -57,6 +57,18 @@ def test_jaw_lip_distance_is_percent_of_lip_width():
     assert dll == pytest.approx(10.0) and dvl == pytest.approx(0.0) and da == pytest.approx(0.0)
 
 
+def test_offset_free_errors_keep_only_the_motion_error():
+    real = face_with_openness(_syllables())
+    shifted = real.copy()
+    shifted[:, 57, 1] += 0.05  # a lower lip that always hangs lower: a constant shape offset
+    mp, dll = metrics.offset_free_errors(shifted, real)
+    assert metrics.clip_metrics(shifted, real, np.ones(len(real), bool)).mp > 0.003
+    assert mp == pytest.approx(0, abs=1e-9) and dll == pytest.approx(0, abs=1e-9)
+    still = np.repeat(real[:1], len(real), axis=0)  # a mouth that never moves keeps its motion error
+    mp_still, dll_still = metrics.offset_free_errors(still, real)
+    assert mp_still > 0.01 and dll_still > 0.5
+
+
 def test_area_difference_is_percent_of_max_real_area():
     real = face_with_openness(np.array([0.1, 0.2]))
     pred = face_with_openness(np.array([0.0, 0.0]))

@@ -45,6 +45,8 @@ def test_report_with_baselines_and_an_extra_predictor(tmp_path):
     assert result.metric_means("always open")["closed_in_silence"] == 0.0
     assert result.metric_means("phone visemes")["closed_in_silence"] > 0.9  # silence is the closed phone
     text = report.read_text(encoding="utf-8")
+    assert "## How much of the position error is a constant offset" in text
+    assert "| always open |" in text.split("## How much")[1].split("## Per clip")[0]
     assert "| energy jaw |" in text and "| always open |" in text and "| still | —" in text
     plots = sorted(report.parent.glob("report_*.png"))
     assert len(plots) == 1 and plots[0].stat().st_size > 5000

@@ -187,3 +187,27 @@ def s2l_loss(pred: torch.Tensor, target: torch.Tensor, y_weight: float = 2.0,
     pos = ((pred - target).abs() * weight).mean()
     vel = ((pred.diff(dim=1) - target.diff(dim=1)).abs() * weight).mean()
     return pos + velocity_weight * vel
+
+
+def openness_correlation_loss(pred: torch.Tensor, target: torch.Tensor) -> torch.Tensor:
+    """1 − Pearson r of mouth openness over each B×T×68×2 window, windows weighted by
+    how much the real mouth moves in them.
+
+    L1 regresses an uncertain mouth towards its median shape, which flattens the
+    openings the audio only half explains; correlation is blind to that scale and
+    rewards following every opening and closing in time (what lip-sync r measures).
+    """
+    def length(v: torch.Tensor) -> torch.Tensor:
+        # sqrt(x + eps): a sealed mouth's gap is exactly 0, where norm()'s gradient is NaN
+        return (v.square().sum(-1) + 1e-8).sqrt()
+
+    def openness(p: torch.Tensor) -> torch.Tensor:
+        return length(p[..., 66, :] - p[..., 62, :]) / length(p[..., 54, :] - p[..., 48, :]).clamp(min=1e-3)
+
+    o_pred, o_real = openness(pred), openness(target)
+    o_pred = o_pred - o_pred.mean(dim=1, keepdim=True)
+    o_real = o_real - o_real.mean(dim=1, keepdim=True)
+    # eps inside the root: an untrained model's mouth does not move (zero variance)
+    r = (o_pred * o_real).sum(1) / (o_pred.square().sum(1) * o_real.square().sum(1) + 1e-10).sqrt()
+    spread = o_real.square().mean(1).sqrt()
+    return ((1 - r) * spread).sum() / spread.sum().clamp(min=1e-6)

@@ -38,6 +38,8 @@ class CrossValConfig:
     steps: int = TrainConfig.max_steps
     lookahead: int = 8
     phone_net: Path | None = PHONE_WEIGHTS  # PhoneNet weights S2L listens through; None: MFCCs only
+    openness_weight: float = TrainConfig.openness_weight
+    seed: int = TrainConfig.seed
 
 
 def fold_train_config(config: CrossValConfig, fold: Fold) -> TrainConfig:
@@ -45,7 +47,8 @@ def fold_train_config(config: CrossValConfig, fold: Fold) -> TrainConfig:
     model = S2LConfig(conv_layers=max(8, config.lookahead + 4), symmetric_layers=config.lookahead,
                       lookahead=config.lookahead, phone_features=config.phone_net is not None)
     return TrainConfig(data=config.data, out=config.out / f"fold{fold.index}", max_steps=config.steps,
-                       validation_speakers=fold.test_speakers, model=model, phone_net=config.phone_net)
+                       validation_speakers=fold.test_speakers, model=model, phone_net=config.phone_net,
+                       openness_weight=config.openness_weight, seed=config.seed)
 
 
 def run(config: CrossValConfig, retrain: bool = True) -> EvaluationResult:
@@ -79,11 +82,16 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="every fold listens through this PhoneNet (default: the shipped one)")
     parser.add_argument("--no-phones", dest="phones", action="store_const", const=None,
                         help="MFCCs only")
+    parser.add_argument("--openness-weight", type=float, default=CrossValConfig.openness_weight,
+                        help="weight of the mouth-openness correlation loss beside L1 (0: L1 only)")
+    parser.add_argument("--seed", type=int, default=CrossValConfig.seed,
+                        help="training seed of every fold (one recipe's seeds differ by about ±0.04 r0)")
     parser.add_argument("--score-only", action="store_true",
                         help="re-score the fold models already in --out (no training) and rewrite the report")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
-    result = run(CrossValConfig(args.data, args.out, args.folds, args.steps, args.lookahead, args.phones),
+    result = run(CrossValConfig(args.data, args.out, args.folds, args.steps, args.lookahead, args.phones,
+                                 args.openness_weight, args.seed),
                  retrain=not args.score_only)
     print(result.table())
     print(f"report: {args.out / 'report.md'}")

@@ -29,7 +29,7 @@ from core.errors import SpaceStudioError
 from core.audio.features import utterance_normalized
 from core.motion.rest_face import closed_mouth, reference_face
 from core.weights_file import write_sha256_sidecar
-from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks, s2l_loss
+from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks, openness_correlation_loss, s2l_loss
 from core.training import s2l_dataset as ds
 
 Progress = Callable[[int, int, dict], None]
@@ -65,6 +65,8 @@ class TrainConfig:
     # Average the weights of every step after this share of training (stochastic weight
     # averaging); 1.0 = keep the last step's weights.
     average_from: float = 0.5  # +0.01 r on two seeds, trainer and product alike (model card)
+    # Weight of openness_correlation_loss beside the L1 landmark loss (0: L1 only).
+    openness_weight: float = 0.0
     seed: int = 0
 
 
@@ -210,10 +212,15 @@ def train_step(model, opt, batch, cfg: TrainConfig, sampling: float) -> float:
     forget = (torch.rand(prev.shape[0]) < cfg.history_dropout)[:, None, None, None]
     prev = torch.where(forget, face0[:, None].expand_as(prev), prev)
     first = model(mfcc, face0, emotion, prev)
-    loss = s2l_loss(first, target)
     own = torch.cat([face0[:, None], first[:, :-1].detach()], dim=1)
     mix = (torch.rand(prev.shape[:2]) < sampling)[..., None, None]
-    loss = loss + s2l_loss(model(mfcc, face0, emotion, torch.where(mix, own, prev)), target)
+    second = model(mfcc, face0, emotion, torch.where(mix, own, prev))
+    loss = s2l_loss(first, target) + s2l_loss(second, target)
+    if cfg.openness_weight:
+        loss = loss + cfg.openness_weight * (openness_correlation_loss(first, target)
+                                             + openness_correlation_loss(second, target))
+    if not torch.isfinite(loss):
+        raise SpaceStudioError("S2L training diverged (the loss is not finite); lower --lr")
     opt.zero_grad()
     loss.backward()
     torch.nn.utils.clip_grad_norm_(model.parameters(), 1.0)
@@ -412,6 +419,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--mfcc-dims", type=int, default=40, help="leading MFCCs the model reads (with --phones)")
     parser.add_argument("--speaker-balance", type=float, default=TrainConfig.speaker_balance,
                         help="person share ∝ frames ** this (1: by length, 0: equal)")
+    parser.add_argument("--openness-weight", type=float, default=TrainConfig.openness_weight,
+                        help="weight of the mouth-openness correlation loss beside L1 (0: L1 only)")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     model = S2LConfig(conv_layers=max(8, args.lookahead + 4), symmetric_layers=args.lookahead,
@@ -419,7 +428,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     cfg = TrainConfig(data=args.data, out=args.out, minutes=args.minutes, max_steps=args.steps,
                       feature_norm=args.feature_norm, model=model, phone_net=args.phones,
                       teacher_phone_rate=args.teacher_phones, seed=args.seed,
-                      speaker_balance=args.speaker_balance, average_from=args.average_from)
+                      speaker_balance=args.speaker_balance, average_from=args.average_from,
+                      openness_weight=args.openness_weight)
     metrics = train(cfg, lambda s, n, info: print(f"step {s} {info}", flush=True))
     print(json.dumps(metrics["held_out_mean"], indent=1))
     return 0

@@ -10,7 +10,7 @@ from core.motion.rest_face import closed_mouth
 
 from core.audio.features import FeatureStats
 from core.motion.s2l_inference import SpeechToLandmarks
-from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks, s2l_loss
+from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks, openness_correlation_loss, s2l_loss
 
 torch.set_num_threads(1)
 
@@ -67,6 +67,31 @@ def test_loss_weights_y_and_velocity():
     jitter = target.clone()
     jitter[:, 1::2] = 0.1
     assert s2l_loss(jitter, target) > s2l_loss(dx, target)  # same offsets, plus velocity
+
+
+def _mouth_opening(gaps: torch.Tensor) -> torch.Tensor:
+    """B×T lower-lip drops → B×T×68×2 faces: corners 2 apart, inner lips 62/66 ``gap`` apart."""
+    faces = torch.zeros(*gaps.shape, 68, 2)
+    faces[..., 48, 0], faces[..., 54, 0] = -1.0, 1.0
+    faces[..., 66, 1] = gaps
+    return faces
+
+
+def test_openness_correlation_loss_rewards_timing_not_scale():
+    t = torch.linspace(0, 6.28, 32)
+    real = _mouth_opening(0.2 + 0.2 * torch.sin(t)[None])
+    in_time_small = _mouth_opening(0.05 + 0.02 * torch.sin(t)[None])
+    late = _mouth_opening(0.2 + 0.2 * torch.sin(t - 1.5)[None])
+    opposite = _mouth_opening(0.2 - 0.2 * torch.sin(t)[None])
+    assert openness_correlation_loss(in_time_small, real) < 1e-4  # a tenth of the opening, same timing
+    assert 0.5 < openness_correlation_loss(late, real) < openness_correlation_loss(opposite, real)
+
+
+def test_openness_correlation_loss_ignores_windows_where_the_real_mouth_is_still():
+    t = torch.linspace(0, 6.28, 32)
+    real = _mouth_opening(torch.stack([0.2 + 0.2 * torch.sin(t), torch.full_like(t, 0.1)]))
+    pred = _mouth_opening(torch.stack([0.2 + 0.2 * torch.sin(t), 0.1 + 0.1 * torch.cos(t)]))
+    assert openness_correlation_loss(pred, real) < 1e-4  # the still window carries no weight
 
 
 def test_paper_config_is_the_published_size():

@@ -156,16 +156,30 @@ def _mean_or_nan(values: np.ndarray) -> float:
     return float(values.mean()) if values.size else float("nan")
 
 
+def _mouth_difference(pred: np.ndarray, real: np.ndarray) -> np.ndarray:
+    """T×20×2 corner-normalized mouth of ``pred`` minus that of ``real``."""
+    return normalize_mouth(pred) - normalize_mouth(real)
+
+
+def _jaw_lip_difference(pred: np.ndarray, real: np.ndarray) -> np.ndarray:
+    """T×N×2 jaw and lip points of ``pred`` minus those of ``real``."""
+    return _xy(pred)[:, JAW_LIP_INDICES] - _xy(real)[:, JAW_LIP_INDICES]
+
+
+def _lip_width(real: np.ndarray, valid: np.ndarray) -> float:
+    """The real mouth's mean width: MakeItTalk's unit for D-LL and D-VL."""
+    return float(mouth_width(real)[valid].mean())
+
+
 def mouth_position_velocity_error(
     pred: np.ndarray, real: np.ndarray, valid: np.ndarray | None = None
 ) -> tuple[float, float]:
     """SPACE's M-P and M-V: MAE of corner-normalized mouth positions and velocities."""
     _same_length(pred, real)
     valid = _mask(valid, len(real))
-    p, r = normalize_mouth(pred), normalize_mouth(real)
-    mp = _mean_or_nan(np.abs(p - r)[valid])
-    vel = np.abs(np.diff(p, axis=0) - np.diff(r, axis=0))[_velocity_mask(valid)]
-    return mp, _mean_or_nan(vel)
+    d = _mouth_difference(pred, real)
+    vel = np.abs(np.diff(d, axis=0))[_velocity_mask(valid)]  # velocity difference = change of the difference
+    return _mean_or_nan(np.abs(d)[valid]), _mean_or_nan(vel)
 
 
 def makeittalk_errors(
@@ -174,12 +188,12 @@ def makeittalk_errors(
     """MakeItTalk's D-LL, D-VL and D-A, all in % (see the module doc)."""
     _same_length(pred, real)
     valid = _mask(valid, len(real))
-    p, r = _xy(pred)[:, JAW_LIP_INDICES], _xy(real)[:, JAW_LIP_INDICES]
     if not valid.any():
         return float("nan"), float("nan"), float("nan")
-    lip_width = float(mouth_width(real)[valid].mean())
-    dll = np.linalg.norm(p - r, axis=-1)[valid]
-    dvl = np.linalg.norm(np.diff(p, axis=0) - np.diff(r, axis=0), axis=-1)[_velocity_mask(valid)]
+    d = _jaw_lip_difference(pred, real)
+    lip_width = _lip_width(real, valid)
+    dll = np.linalg.norm(d, axis=-1)[valid]
+    dvl = np.linalg.norm(np.diff(d, axis=0), axis=-1)[_velocity_mask(valid)]
     real_area = inner_mouth_area(real)
     max_area = max(float(real_area[valid].max()), 1e-9)
     da = np.abs(inner_mouth_area(pred) - real_area)[valid] / max_area
@@ -202,12 +216,11 @@ def offset_free_errors(
     valid = _mask(valid, len(real))
     if not valid.any():
         return float("nan"), float("nan")
-    mouth = normalize_mouth(pred)[valid] - normalize_mouth(real)[valid]
-    jaw_lip = (_xy(pred)[:, JAW_LIP_INDICES] - _xy(real)[:, JAW_LIP_INDICES])[valid]
-    lip_width = float(mouth_width(real)[valid].mean())
+    mouth = _mouth_difference(pred, real)[valid]
+    jaw_lip = _jaw_lip_difference(pred, real)[valid]
     mp = np.abs(mouth - mouth.mean(axis=0)).mean()
     dll = np.linalg.norm(jaw_lip - jaw_lip.mean(axis=0), axis=-1).mean()
-    return float(mp), float(100 * dll / lip_width)
+    return float(mp), float(100 * dll / _lip_width(real, valid))
 
 
 # A mouth counts as closed when its inner-lip gap is under 5 % of its width:

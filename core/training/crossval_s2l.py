@@ -25,7 +25,7 @@ from core.evaluation.evaluate import EvaluationResult, run_evaluation
 from core.evaluation.report import write_report
 from core.motion.s2l_inference import training_videos
 from core.motion.speech2landmarks import S2LConfig
-from core.training.train_s2l import TrainConfig, train
+from core.training.train_s2l import TrainConfig, add_loss_and_seed_options, train
 
 
 @dataclass(frozen=True)
@@ -82,10 +82,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="every fold listens through this PhoneNet (default: the shipped one)")
     parser.add_argument("--no-phones", dest="phones", action="store_const", const=None,
                         help="MFCCs only")
-    parser.add_argument("--openness-weight", type=float, default=CrossValConfig.openness_weight,
-                        help="weight of the mouth-openness correlation loss beside L1 (0: L1 only)")
-    parser.add_argument("--seed", type=int, default=CrossValConfig.seed,
-                        help="training seed of every fold (one recipe's seeds differ by about ±0.04 r0)")
+    add_loss_and_seed_options(parser)
     parser.add_argument("--score-only", action="store_true",
                         help="re-score the fold models already in --out (no training) and rewrite the report")
     args = parser.parse_args(argv)

@@ -397,6 +397,14 @@ def _phone_lines(config: TrainConfig) -> list[str]:
             "transcript (`--transcript`) is familiar input.", ""]
 
 
+def add_loss_and_seed_options(parser: argparse.ArgumentParser) -> None:
+    """--openness-weight and --seed, shared by this trainer and the cross-validation."""
+    parser.add_argument("--openness-weight", type=float, default=TrainConfig.openness_weight,
+                        help="weight of the mouth-openness correlation loss beside L1 (0: L1 only)")
+    parser.add_argument("--seed", type=int, default=TrainConfig.seed,
+                        help="training seed (one recipe's seeds differ by about ±0.04 r0)")
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -413,14 +421,12 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="MFCCs only (the model before PhoneNet)")
     parser.add_argument("--teacher-phones", type=float, default=TrainConfig.teacher_phone_rate, metavar="RATE",
                         help="share of windows hearing pocketsphinx's one-hot phones instead of PhoneNet's")
-    parser.add_argument("--seed", type=int, default=TrainConfig.seed)
     parser.add_argument("--average-from", type=float, default=TrainConfig.average_from,
                         help="average the weights of every step after this share of training (1: off)")
     parser.add_argument("--mfcc-dims", type=int, default=40, help="leading MFCCs the model reads (with --phones)")
     parser.add_argument("--speaker-balance", type=float, default=TrainConfig.speaker_balance,
                         help="person share ∝ frames ** this (1: by length, 0: equal)")
-    parser.add_argument("--openness-weight", type=float, default=TrainConfig.openness_weight,
-                        help="weight of the mouth-openness correlation loss beside L1 (0: L1 only)")
+    add_loss_and_seed_options(parser)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     model = S2LConfig(conv_layers=max(8, args.lookahead + 4), symmetric_layers=args.lookahead,

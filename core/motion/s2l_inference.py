@@ -60,13 +60,16 @@ class _StepWeights:
 class SpeechToLandmarks:
     """A loaded S2L model ready to predict."""
 
-    def __init__(self, model, stats: FeatureStats, feature_norm: str = "global", phones=None) -> None:
+    def __init__(self, model, stats: FeatureStats, feature_norm: str = "global", phones=None, apc=None) -> None:
         self.model = model.eval()
         self.stats = stats
         self.feature_norm = feature_norm  # "utterance": per-clip CMVN before the global stats
         self.phones = phones  # core.audio.phone_net.PhonePosteriors when the model listens through it
+        self.apc = apc  # core.audio.apc.APCFeatures when the model also listens through APC
         if model.cfg.phone_features and phones is None:
             raise ModelWeightsError("this S2L model needs PhoneNet posteriors (weights/phones/phone_net.pt)")
+        if model.cfg.apc_features and (apc is None or apc.dims != model.cfg.apc_features):
+            raise ModelWeightsError(f"this S2L model needs {model.cfg.apc_features} APC codes (weights/apc/apc.pt)")
         self._step = _export(model)
 
     @classmethod
@@ -81,8 +84,9 @@ class SpeechToLandmarks:
         model, ckpt = load_checked_model(path, "S2L weights", "train them: space-studio train s2l",
                                          lambda c: Speech2Landmarks(S2LConfig(**c["config"])))
         phones = _phone_net(path, ckpt) if model.cfg.phone_features else None
+        apc = _apc(path, ckpt) if model.cfg.apc_features else None
         return cls(model, FeatureStats.from_dict(ckpt["feature_stats"]), str(ckpt.get("feature_norm", "global")),
-                   phones)
+                   phones, apc)
 
     def predict(self, mfcc: np.ndarray, face0: np.ndarray,
                 emotion: np.ndarray | None = None, warmup_frames: int = 0,
@@ -113,7 +117,8 @@ class SpeechToLandmarks:
             phones = np.concatenate([silent, phones])
         mfcc = np.concatenate([np.repeat(_silence_mfcc()[None], warmup_frames, 0), mfcc])
         emotion = np.concatenate([np.repeat(emotion[:1], warmup_frames, 0), emotion])
-        audio_gates, film = self._precompute(mfcc, f0, emotion, phones)
+        codes = self.apc(mfcc) if self.apc is not None else None
+        audio_gates, film = self._precompute(mfcc, f0, emotion, phones, codes)
         return _run_loop(self._step, audio_gates, film, f0)[warmup_frames:]
 
     def animate_speech(self, audio: Audio, fps: float, face0: np.ndarray,
@@ -153,7 +158,7 @@ class SpeechToLandmarks:
             return one_hot_frames(align_phones(audio, transcript), fps, len(mfcc))
         return None if self.phones is None else self.phones(mfcc)
 
-    def _precompute(self, mfcc, f0, emotion, phones):
+    def _precompute(self, mfcc, f0, emotion, phones, codes):
         """Audio codes → their share of the first LSTM layer's gates; face FiLM."""
         import torch
 
@@ -163,8 +168,7 @@ class SpeechToLandmarks:
             # Digital silence (exact zeros) gives MFCCs far below any recording's noise
             # floor; clipping to the training range makes it look like quiet room tone.
             feats = np.clip(self.stats.apply(mfcc), -FEATURE_CLIP, FEATURE_CLIP)
-            if phones is not None:
-                feats = np.concatenate([feats, phones], axis=1)
+            feats = np.concatenate([feats] + [x for x in (phones, codes) if x is not None], axis=1)
             audio = m.encode_audio(torch.from_numpy(feats)[None], em)
             h0, c0 = m.initial_state(torch.from_numpy(f0)[None], audio[:, 0])
             w_audio = m.lstm.weight_ih_l0[:, : audio.shape[-1]]
@@ -196,17 +200,29 @@ def _fit_rows(rows: np.ndarray, n: int) -> np.ndarray:
 
 
 def _phone_net(s2l_path: Path, ckpt: dict):
-    """The PhoneNet an S2L model was trained with: beside it, else the shipped one;
-    its sha256 must be the one recorded in the S2L checkpoint."""
-    from core.audio.phone_net import DEFAULT_WEIGHTS as PHONE_WEIGHTS, PhonePosteriors
+    """The PhoneNet an S2L model was trained with (see _companion)."""
+    from core.audio.phone_net import DEFAULT_WEIGHTS, PhonePosteriors
+
+    return _companion(s2l_path, ckpt.get("phone_net_sha256"), DEFAULT_WEIGHTS, PhonePosteriors.load, "PhoneNet")
+
+
+def _apc(s2l_path: Path, ckpt: dict):
+    """The APC an S2L model was trained with (see _companion)."""
+    from core.audio.apc import DEFAULT_WEIGHTS, APCFeatures
+
+    return _companion(s2l_path, ckpt.get("apc_sha256"), DEFAULT_WEIGHTS, APCFeatures.load, "APC")
+
+
+def _companion(s2l_path: Path, expected: str | None, default: Path, load, what: str):
+    """A model S2L listens through: the file of ``default``'s name beside the S2L weights,
+    else ``default``; its sha256 must be the one recorded in the S2L checkpoint."""
     from core.weights_file import sha256_of
 
-    expected = ckpt.get("phone_net_sha256")
-    for candidate in (s2l_path.with_name("phone_net.pt"), PHONE_WEIGHTS):
+    for candidate in (s2l_path.with_name(default.name), default):
         if candidate.is_file() and (expected is None or sha256_of(candidate) == expected):
-            return PhonePosteriors.load(candidate)
-    raise ModelWeightsError(f"S2L weights at {s2l_path} need the PhoneNet they were trained with "
-                            f"(sha256 {expected}); not found beside them or in {PHONE_WEIGHTS.parent}")
+            return load(candidate)
+    raise ModelWeightsError(f"S2L weights at {s2l_path} need the {what} they were trained with "
+                            f"(sha256 {expected}); not found beside them or in {default.parent}")
 
 
 @lru_cache(maxsize=1)

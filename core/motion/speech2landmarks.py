@@ -3,7 +3,7 @@
 face_t = face_0 + LSTM(landmarks_{t-1}, eyes_{t-1}, audio_t): an autoregressive
 regressor whose identity comes from face_0 (MakeItTalk) while speech drives the
 motion. Shapes: audio features B×T×F (40 MFCCs, + 40 phone posteriors when
-``phone_features``), face0 B×68×2, emotion B×T×8 → B×T×68×2.
+``phone_features``, + APC codes when ``apc_features``), face0 B×68×2, emotion B×T×8 → B×T×68×2.
 """
 
 from __future__ import annotations
@@ -39,11 +39,13 @@ class S2LConfig:
     # How many leading MFCCs the encoder reads (40 = all; 1 = loudness only, so that
     # with phones the speaker's timbre never reaches the model).
     mfcc_dims: int = N_MFCC
+    # Width of the APC codes (core.audio.apc) appended after the phones; 0 = none.
+    apc_features: int = 0
 
     @property
     def n_features(self) -> int:
         """Audio features per frame the encoder reads."""
-        return self.mfcc_dims + (N_PHONES if self.phone_features else 0)
+        return self.mfcc_dims + (N_PHONES if self.phone_features else 0) + self.apc_features
 
     @classmethod
     def paper(cls) -> S2LConfig:
@@ -89,7 +91,7 @@ class AudioEncoder(nn.Module):
         self.act = nn.LeakyReLU(0.2)
 
     def forward(self, features: torch.Tensor) -> torch.Tensor:
-        if self.mfcc_dims < N_MFCC:  # drop the MFCCs it does not read, keep any phone posteriors
+        if self.mfcc_dims < N_MFCC:  # drop the MFCCs it does not read, keep any phones and APC codes
             features = torch.cat([features[..., : self.mfcc_dims], features[..., N_MFCC:]], dim=-1)
         x = features.transpose(1, 2)
         for conv, norm, pad in zip(self.convs, self.norms, self.pads, strict=True):

@@ -25,7 +25,7 @@ from core.evaluation.evaluate import EvaluationResult, run_evaluation
 from core.evaluation.report import write_report
 from core.motion.s2l_inference import training_videos
 from core.motion.speech2landmarks import S2LConfig
-from core.training.train_s2l import TrainConfig, add_loss_and_seed_options, train
+from core.training.train_s2l import TrainConfig, add_loss_and_seed_options, apc_width, train
 
 
 @dataclass(frozen=True)
@@ -40,14 +40,16 @@ class CrossValConfig:
     phone_net: Path | None = PHONE_WEIGHTS  # PhoneNet weights S2L listens through; None: MFCCs only
     openness_weight: float = TrainConfig.openness_weight
     seed: int = TrainConfig.seed
+    apc: Path | None = None  # APC weights S2L also listens through; None: none
 
 
 def fold_train_config(config: CrossValConfig, fold: Fold) -> TrainConfig:
     """The training run of one fold: everyone but the fold's people."""
     model = S2LConfig(conv_layers=max(8, config.lookahead + 4), symmetric_layers=config.lookahead,
-                      lookahead=config.lookahead, phone_features=config.phone_net is not None)
+                      lookahead=config.lookahead, phone_features=config.phone_net is not None,
+                      apc_features=apc_width(config.apc))
     return TrainConfig(data=config.data, out=config.out / f"fold{fold.index}", max_steps=config.steps,
-                       validation_speakers=fold.test_speakers, model=model, phone_net=config.phone_net,
+                       validation_speakers=fold.test_speakers, model=model, phone_net=config.phone_net, apc=config.apc,
                        openness_weight=config.openness_weight, seed=config.seed)
 
 
@@ -82,13 +84,15 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="every fold listens through this PhoneNet (default: the shipped one)")
     parser.add_argument("--no-phones", dest="phones", action="store_const", const=None,
                         help="MFCCs only")
+    parser.add_argument("--apc", type=Path, default=None, metavar="APC_PT",
+                        help="every fold also listens through this APC's codes (default: none)")
     add_loss_and_seed_options(parser)
     parser.add_argument("--score-only", action="store_true",
                         help="re-score the fold models already in --out (no training) and rewrite the report")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     result = run(CrossValConfig(args.data, args.out, args.folds, args.steps, args.lookahead, args.phones,
-                                 args.openness_weight, args.seed),
+                                 args.openness_weight, args.seed, args.apc),
                  retrain=not args.score_only)
     print(result.table())
     print(f"report: {args.out / 'report.md'}")

@@ -57,7 +57,9 @@ def frame_labels(labels_100: np.ndarray, n_frames: int) -> np.ndarray:
     return labels_100[np.minimum(idx, len(labels_100) - 1)]
 
 
-def _augmented(audio: Audio, rng: np.random.Generator, pitch_shift: bool = False) -> list[np.ndarray]:
+def augmented_mfccs(audio: Audio, rng: np.random.Generator, pitch_shift: bool = False) -> list[np.ndarray]:
+    """MFCCs of the clean audio, then with 10–25 dB white noise, bright EQ, dull EQ (and a
+    ±1–3 semitone pitch shift): the rooms and microphones a user records in."""
     from scipy.signal import lfilter
 
     y = audio.samples
@@ -81,7 +83,7 @@ def load_utterances(data: Path, rng: np.random.Generator, pitch_shift: bool = Fa
         except Exception as err:  # an unreadable file is reported, not fatal
             print(f"skip {path}: {err}", flush=True)
             continue
-        variants = _augmented(audio, rng, pitch_shift)
+        variants = augmented_mfccs(audio, rng, pitch_shift)
         out.append(Utterance(str(path.relative_to(data)), variants, frame_labels(labels, len(variants[0]))))
     return out
 

@@ -59,6 +59,8 @@ class TrainConfig:
     # Share of windows that hear pocketsphinx's own one-hot phones instead of PhoneNet's
     # posteriors, so a forced-aligned transcript (one-hot) is familiar input at inference.
     teacher_phone_rate: float = 0.25
+    # APC weights (core.audio.apc) whose codes join the features (model.apc_features must match).
+    apc: Path | None = None
     # A person's share of training windows ∝ (their frames) ** speaker_balance: 1 samples by
     # length (one 60 s speaker would dominate a set of 3 s clips), 0 gives every person the same.
     speaker_balance: float = 1.0  # 0.5 measured worse on held-out people (model card)
@@ -83,13 +85,24 @@ class Split:
     phones: dict[str, list[np.ndarray]] = field(default_factory=dict)
     # One-hot teacher phones of each training clip's audio (same frames as its MFCCs).
     teacher_phones: dict[str, np.ndarray] = field(default_factory=dict)
+    # APC codes per clip, like the phones: one per MFCC variant (training) or one (held-out).
+    apc: dict[str, list[np.ndarray]] = field(default_factory=dict)
 
     def features(self, name: str, mfcc: np.ndarray, variant: int = 0) -> np.ndarray:
-        """Standardized MFCCs, with the clip's phone posteriors appended when used."""
-        feats = self.stats.apply(mfcc)
-        if not self.phones:
-            return feats
-        return np.concatenate([feats, self.phones[name][variant][: len(mfcc)]], axis=1)
+        """Standardized MFCCs, with the clip's phone posteriors and APC codes appended when used."""
+        return self.listened(name, self.stats.apply(mfcc), variant)
+
+    def listened(self, name: str, feats: np.ndarray, variant: int = 0,
+                 phones: np.ndarray | None = None, start: int = 0) -> np.ndarray:
+        """Rows ``start…`` of standardized MFCCs ``feats`` with what the model also hears there:
+        the clip's phone posteriors (or ``phones``, all frames of the clip) and APC codes."""
+        parts = [feats]
+        stop = start + len(feats)
+        if self.phones:
+            parts.append((self.phones[name][variant] if phones is None else phones)[start:stop])
+        if self.apc:
+            parts.append(self.apc[name][variant][start:stop])
+        return np.concatenate(parts, axis=1)
 
 
 def prepare(config: TrainConfig) -> Split:
@@ -116,7 +129,17 @@ def prepare(config: TrainConfig) -> Split:
         phones = {name: [net(v) for v in vs] for name, vs in variants.items()}
         phones.update({c.name: [net(c.mfcc)] for c in val})
     teacher = {c.name: _teacher_phones(c, videos[c.name]) for c in train} if config.model.phone_features else {}
-    return Split(train, val, variants, stats, references, phones, teacher)
+    apc = {}
+    if config.model.apc_features:
+        from core.audio.apc import APCFeatures
+
+        codes = APCFeatures.load(config.apc)
+        if codes.dims != config.model.apc_features:
+            raise SpaceStudioError(f"APC at {config.apc} gives {codes.dims} codes; the model expects "
+                                   f"{config.model.apc_features}")
+        apc = {name: [codes(v) for v in vs] for name, vs in variants.items()}
+        apc.update({c.name: [codes(c.mfcc)] for c in val})
+    return Split(train, val, variants, stats, references, phones, teacher, apc)
 
 
 def _teacher_phones(clip: ds.Clip, video: Path) -> np.ndarray:
@@ -171,11 +194,8 @@ def sample_batch(split: Split, cfg: TrainConfig, rng: np.random.Generator):
         variant = int(rng.integers(len(split.variants[clip.name])))
         feats = split.stats.apply(split.variants[clip.name][variant][s:s + cfg.window])
         feats = feats + _cepstral_jitter(rng)  # random loudness (c0) and spectral tilt
-        if split.phones:
-            heard = split.phones[clip.name][variant]
-            if rng.random() < cfg.teacher_phone_rate:
-                heard = split.teacher_phones[clip.name]
-            feats = np.concatenate([feats, heard[s:s + cfg.window]], axis=1)
+        teacher = split.phones and rng.random() < cfg.teacher_phone_rate
+        feats = split.listened(clip.name, feats, variant, split.teacher_phones[clip.name] if teacher else None, s)
         mf.append(_pad(feats, cfg.window))
         tg.append(_pad(clip.points[s:s + cfg.window], cfg.window))
         f0.append(split.references[clip.name])
@@ -321,9 +341,12 @@ def save(model: Speech2Landmarks, split: Split, config: TrainConfig, metrics: di
     extra = {}
     if config.model.phone_features:
         from core.audio.phone_net import DEFAULT_WEIGHTS as PHONE_WEIGHTS
-        from core.weights_file import sha256_of
 
-        extra["phone_net_sha256"] = sha256_of(config.phone_net or PHONE_WEIGHTS)
+        extra["phone_net_sha256"] = _companion_beside(config.phone_net or PHONE_WEIGHTS, PHONE_WEIGHTS, config.out)
+    if config.model.apc_features:
+        from core.audio.apc import DEFAULT_WEIGHTS as APC_WEIGHTS
+
+        extra["apc_sha256"] = _companion_beside(config.apc or APC_WEIGHTS, APC_WEIGHTS, config.out)
     torch.save({"state_dict": model.state_dict(), "config": config.model.to_dict(),
                 "feature_stats": split.stats.to_dict(), "feature_norm": config.feature_norm,
                 "fps": ds.FEATURE_FPS, **extra}, path)
@@ -335,6 +358,20 @@ def save(model: Speech2Landmarks, split: Split, config: TrainConfig, metrics: di
          "config": {k: str(v) for k, v in asdict(config).items()}}, indent=1))
     (config.out / "MODEL_CARD.md").write_text(model_card(split, config, metrics, digest))
     return path
+
+
+def _companion_beside(weights: Path, shipped: Path, out: Path) -> str:
+    """sha256 of a model S2L listens through; a copy not in ``shipped``'s place goes beside
+    the S2L weights under ``shipped``'s name, where inference looks first."""
+    import shutil
+
+    from core.weights_file import sha256_of
+
+    weights, beside = Path(weights), out / shipped.name
+    if weights.resolve() not in (shipped.resolve(), beside.resolve()):
+        shutil.copyfile(weights, beside)
+        write_sha256_sidecar(beside)
+    return sha256_of(weights)
 
 
 def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) -> str:
@@ -397,6 +434,15 @@ def _phone_lines(config: TrainConfig) -> list[str]:
             "transcript (`--transcript`) is familiar input.", ""]
 
 
+def apc_width(path: Path | None) -> int:
+    """Width of the codes of the APC at ``path`` (0 for none), for the model config."""
+    if path is None:
+        return 0
+    from core.audio.apc import APCFeatures
+
+    return APCFeatures.load(path).dims
+
+
 def add_loss_and_seed_options(parser: argparse.ArgumentParser) -> None:
     """--openness-weight and --seed, shared by this trainer and the cross-validation."""
     parser.add_argument("--openness-weight", type=float, default=TrainConfig.openness_weight,
@@ -424,14 +470,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--average-from", type=float, default=TrainConfig.average_from,
                         help="average the weights of every step after this share of training (1: off)")
     parser.add_argument("--mfcc-dims", type=int, default=40, help="leading MFCCs the model reads (with --phones)")
+    parser.add_argument("--apc", type=Path, default=None, metavar="APC_PT",
+                        help="also listen through this APC's codes (core.training.train_apc; default: none)")
     parser.add_argument("--speaker-balance", type=float, default=TrainConfig.speaker_balance,
                         help="person share ∝ frames ** this (1: by length, 0: equal)")
     add_loss_and_seed_options(parser)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     model = S2LConfig(conv_layers=max(8, args.lookahead + 4), symmetric_layers=args.lookahead,
-                      lookahead=args.lookahead, phone_features=args.phones is not None, mfcc_dims=args.mfcc_dims)
-    cfg = TrainConfig(data=args.data, out=args.out, minutes=args.minutes, max_steps=args.steps,
+                      lookahead=args.lookahead, phone_features=args.phones is not None, mfcc_dims=args.mfcc_dims,
+                      apc_features=apc_width(args.apc))
+    cfg = TrainConfig(apc=args.apc, data=args.data, out=args.out, minutes=args.minutes, max_steps=args.steps,
                       feature_norm=args.feature_norm, model=model, phone_net=args.phones,
                       teacher_phone_rate=args.teacher_phones, seed=args.seed,
                       speaker_balance=args.speaker_balance, average_from=args.average_from,

@@ -164,3 +164,45 @@ def test_loudness_only_model_ignores_the_other_mfccs():
         out = model.generate(feats, face0, emotion)
         assert torch.allclose(out, model.generate(timbre, face0, emotion))
         assert not torch.allclose(out, model.generate(phones, face0, emotion))
+
+
+def _save_with_apc(tmp_path, apc_sha: str | None = None):
+    """A tiny S2L checkpoint that hears MFCCs + phones + APC codes, its PhoneNet and APC beside it."""
+    from core.audio.apc import APC, APCConfig
+    from core.weights_file import sha256_of, write_sha256_sidecar
+
+    s2l_path = _save_with_phones(tmp_path)
+    stats = FeatureStats(np.zeros(40, np.float32), np.ones(40, np.float32))
+    apc_cfg = APCConfig(hidden=8, layers=1)
+    torch.manual_seed(1)
+    apc_path = tmp_path / "apc.pt"
+    torch.save({"state_dict": APC(apc_cfg).state_dict(), "config": apc_cfg.to_dict(),
+                "feature_stats": stats.to_dict()}, apc_path)
+    write_sha256_sidecar(apc_path)
+    cfg = S2LConfig(width=16, lstm_hidden=16, phone_features=True, apc_features=8)
+    ckpt = torch.load(s2l_path, weights_only=True)
+    ckpt.update(state_dict=_random_model(cfg).state_dict(), config=cfg.to_dict(),
+                apc_sha256=apc_sha or sha256_of(apc_path))
+    torch.save(ckpt, s2l_path)
+    write_sha256_sidecar(s2l_path)
+    return s2l_path
+
+
+def test_apc_listening_model_hears_mfccs_phones_and_apc_codes_in_that_order(tmp_path):
+    model = SpeechToLandmarks.load(_save_with_apc(tmp_path))
+    assert model.model.cfg.n_features == 88 and model.apc.dims == 8
+    mfcc = np.random.default_rng(0).normal(size=(30, 40)).clip(-2.5, 2.5).astype(np.float32)
+    face0 = closed_mouth(np.random.default_rng(1).normal(size=(68, 2)).astype(np.float32))
+    emotion = np.zeros((30, 8), np.float32)
+    emotion[:, 0] = 1
+    feats = np.concatenate([mfcc, model.phones(mfcc), model.apc(mfcc)], axis=1)
+    ref = model.model.generate(torch.from_numpy(feats)[None], torch.from_numpy(face0)[None],
+                               torch.from_numpy(emotion)[None])[0].numpy()
+    np.testing.assert_allclose(model.predict(mfcc, face0), ref, atol=1e-4)
+
+
+def test_apc_listening_model_refuses_a_different_apc(tmp_path):
+    from core.errors import ModelWeightsError
+
+    with pytest.raises(ModelWeightsError, match="APC they were trained with"):
+        SpeechToLandmarks.load(_save_with_apc(tmp_path, apc_sha="0" * 64))

@@ -39,3 +39,38 @@ def test_speaker_weights_go_from_by_length_to_equal_people():
     clips = [_clip("a", 600), _clip("b", 90), _clip("b", 90)]
     np.testing.assert_allclose(clip_weights(clips, 1.0), [600 / 780, 90 / 780, 90 / 780])
     np.testing.assert_allclose(clip_weights(clips, 0.0), [0.5, 0.25, 0.25])
+
+
+def test_split_appends_phones_then_apc_codes_for_the_window():
+    from core.audio.features import FeatureStats
+    from core.training.train_s2l import Split
+
+    stats = FeatureStats(np.zeros(40, np.float32), np.ones(40, np.float32))
+    phones = [np.full((10, 40), 1.0, np.float32), np.full((10, 40), 2.0, np.float32)]
+    codes = [np.arange(10, dtype=np.float32)[:, None].repeat(3, 1), np.zeros((10, 3), np.float32)]
+    split = Split([], [], {}, stats, phones={"a": phones}, apc={"a": codes})
+    feats = split.listened("a", np.zeros((4, 40), np.float32), variant=0, start=5)
+    assert feats.shape == (4, 83)
+    np.testing.assert_array_equal(feats[:, 40:80], 1.0)
+    np.testing.assert_array_equal(feats[:, 80], [5, 6, 7, 8])
+    teacher = np.full((10, 40), 9.0, np.float32)
+    assert (split.listened("a", np.zeros((4, 40), np.float32), 1, teacher, 5)[:, 40:80] == 9.0).all()
+
+
+def test_a_companion_model_from_elsewhere_is_copied_beside_the_s2l_weights(tmp_path):
+    from core.training.train_s2l import _companion_beside
+    from core.weights_file import sha256_of, verify_sha256
+
+    shipped = tmp_path / "weights" / "apc.pt"
+    shipped.parent.mkdir()
+    shipped.write_bytes(b"shipped")
+    other = tmp_path / "build" / "mine.pt"
+    other.parent.mkdir()
+    other.write_bytes(b"mine")
+    out = tmp_path / "fold0"
+    out.mkdir()
+    assert _companion_beside(shipped, shipped, out) == sha256_of(shipped)
+    assert not (out / "apc.pt").exists()
+    assert _companion_beside(other, shipped, out) == sha256_of(other)
+    assert (out / "apc.pt").read_bytes() == b"mine"
+    verify_sha256(out / "apc.pt")

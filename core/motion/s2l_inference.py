@@ -20,6 +20,7 @@ from core.audio.features import FeatureStats, mfcc_per_frame, utterance_normaliz
 from core.audio.voice_activity import voice_activity, widen
 from core.motion.rest_face import closed_mouth
 from core.motion.lip_closure import close_on_bilabials
+from core.motion.portrait_start import start_on_portrait
 from core.motion.silence_rest import rest_in_silence
 from core.errors import ModelWeightsError
 from core.weights_file import verify_sha256
@@ -125,7 +126,8 @@ class SpeechToLandmarks:
                        emotion: np.ndarray | None = None, transcript: str | None = None,
                        rest_in_pauses: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Speech → (T×68×2 normalized motion, T×40 MFCC): features, prediction, and
-        the mouth resting wherever the voice-activity detector hears no speech.
+        the mouth resting wherever the voice-activity detector hears no speech. The
+        first frame keeps the portrait's own mouth (core.motion.portrait_start).
 
         With a ``transcript`` (English words of the line) the phones S2L hears are
         forced-aligned to it instead of guessed by PhoneNet. The lips shut on
@@ -138,12 +140,12 @@ class SpeechToLandmarks:
         rest = closed_mouth(face0)
         if phones is not None:
             motion = close_on_bilabials(motion, rest, phones)
-        if not rest_in_pauses:
-            return motion, mfcc
-        speech = voice_activity(audio.samples, audio.sample_rate, fps, len(mfcc))
-        if phones is not None:
-            speech = _rescued_in_noise(speech, phones[: len(speech), 0] < 0.5)
-        return rest_in_silence(motion, rest, speech, fps), mfcc
+        if rest_in_pauses:
+            speech = voice_activity(audio.samples, audio.sample_rate, fps, len(mfcc))
+            if phones is not None:
+                speech = _rescued_in_noise(speech, phones[: len(speech), 0] < 0.5)
+            motion = rest_in_silence(motion, rest, speech, fps)
+        return start_on_portrait(motion, face0, rest, fps), mfcc
 
     def _heard_phones(self, audio: Audio, mfcc: np.ndarray, fps: float,
                       transcript: str | None) -> np.ndarray | None:

@@ -94,3 +94,13 @@ def test_speech_drowned_in_noise_still_moves_the_mouth(model, closed_face0, spee
     openness = mouth_openness(motion)
     assert openness[35:-70].mean() > 0.04, "the words do not open the mouth"
     assert np.median(openness[-40:]) < 0.02, "the mouth does not rest after the line"
+
+
+@needs_weights
+def test_an_open_mouthed_portrait_starts_open_and_rests_closed(model, closed_face0, speech_with_pauses):
+    portrait = closed_face0.copy()
+    portrait[[65, 66, 67, 55, 56, 57, 58, 59], 1] += 0.12  # photographed mid-word
+    motion, _ = model.animate_speech(speech_with_pauses, 30.0, portrait)
+    openness = mouth_openness(motion)
+    assert openness[0] > 0.5 * mouth_openness(portrait[None, :, :2])[0]
+    assert openness[5:25].max() < 0.02, "the mouth does not settle before the speech"

@@ -17,6 +17,7 @@ import numpy as np
 
 from core.audio.audio_io import Audio
 from core.audio.features import FeatureStats, mfcc_per_frame, utterance_normalized
+from core.audio.loudness import normalized_loudness
 from core.audio.voice_activity import voice_activity, widen
 from core.motion.rest_face import closed_mouth
 from core.motion.lip_closure import close_on_bilabials
@@ -127,13 +128,16 @@ class SpeechToLandmarks:
                        rest_in_pauses: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Speech → (T×68×2 normalized motion, T×40 MFCC): features, prediction, and
         the mouth resting wherever the voice-activity detector hears no speech. The
-        first frame keeps the portrait's own mouth (core.motion.portrait_start).
+        first frame keeps the portrait's own mouth (core.motion.portrait_start). The
+        speech is brought to one loudness first (core.audio.loudness), so the MFCCs
+        returned are those of the normalized line.
 
         With a ``transcript`` (English words of the line) the phones S2L hears are
         forced-aligned to it instead of guessed by PhoneNet. The lips shut on
         /m/, /b/, /p/ (core.motion.lip_closure) for a model that hears phones.
         ``rest_in_pauses=False`` leaves the model's own mouth in pauses (the
         evaluation reports both)."""
+        audio = normalized_loudness(audio)  # a quiet microphone is not a closed mouth
         mfcc = mfcc_per_frame(audio, fps)
         phones = self._heard_phones(audio, mfcc, fps, transcript)
         motion = self.predict(mfcc, face0, emotion, phones=phones)

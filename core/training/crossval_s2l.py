@@ -25,7 +25,7 @@ from core.evaluation.evaluate import EvaluationResult, run_evaluation
 from core.evaluation.report import write_report
 from core.motion.s2l_inference import training_videos
 from core.motion.speech2landmarks import S2LConfig
-from core.training.train_s2l import TrainConfig, add_loss_and_seed_options, apc_width, train
+from core.training.train_s2l import TrainConfig, add_recipe_options, apc_width, train
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class CrossValConfig:
     openness_weight: float = TrainConfig.openness_weight
     seed: int = TrainConfig.seed
     apc: Path | None = None  # APC weights S2L also listens through; None: none
+    reverb_times: tuple[float, ...] = TrainConfig.reverb_times
 
 
 def fold_train_config(config: CrossValConfig, fold: Fold) -> TrainConfig:
@@ -50,7 +51,7 @@ def fold_train_config(config: CrossValConfig, fold: Fold) -> TrainConfig:
                       apc_features=apc_width(config.apc))
     return TrainConfig(data=config.data, out=config.out / f"fold{fold.index}", max_steps=config.steps,
                        validation_speakers=fold.test_speakers, model=model, phone_net=config.phone_net, apc=config.apc,
-                       openness_weight=config.openness_weight, seed=config.seed)
+                       openness_weight=config.openness_weight, seed=config.seed, reverb_times=config.reverb_times)
 
 
 def run(config: CrossValConfig, retrain: bool = True) -> EvaluationResult:
@@ -86,13 +87,13 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="MFCCs only")
     parser.add_argument("--apc", type=Path, default=None, metavar="APC_PT",
                         help="every fold also listens through this APC's codes (default: none)")
-    add_loss_and_seed_options(parser)
+    add_recipe_options(parser)
     parser.add_argument("--score-only", action="store_true",
                         help="re-score the fold models already in --out (no training) and rewrite the report")
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     result = run(CrossValConfig(args.data, args.out, args.folds, args.steps, args.lookahead, args.phones,
-                                 args.openness_weight, args.seed, args.apc),
+                                 args.openness_weight, args.seed, args.apc, tuple(args.reverb)),
                  retrain=not args.score_only)
     print(result.table())
     print(f"report: {args.out / 'report.md'}")

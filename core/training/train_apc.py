@@ -145,7 +145,8 @@ def save(model: APC, stats: FeatureStats, cfg: APCTrainConfig, metrics: dict) ->
     (cfg.out / "MODEL_CARD.md").write_text("\n".join([
         "# APC (self-supervised speech codes for S2L)", "",
         f"apc.pt sha256: {digest}", "",
-        f"Command: `python -m core.training.train_apc --data ../shared/data --steps {cfg.steps}` (CPU, 1 thread, "
+        f"Command: `python -m core.training.train_apc --data ../shared/data --steps {cfg.steps}{_size_options(cfg.model)}` "
+        f"(CPU, 1 thread, "
         f"{metrics['seconds'] / 60:.0f} min).", "",
         f"Model config: `{cfg.model.to_dict()}`; {sum(p.numel() for p in model.parameters())} parameters; "
         f"window {cfg.window} frames, batch {cfg.batch}, lr {cfg.lr} cosine.", "",
@@ -160,6 +161,13 @@ def save(model: APC, stats: FeatureStats, cfg: APCTrainConfig, metrics: dict) ->
         "Licence: trained by us from the files listed in ../shared/data/MANIFEST.tsv (speech/).", "",
     ]))
     return path
+
+
+def _size_options(model: APCConfig) -> str:
+    """The command-line options that give ``model`` its size (the defaults are left out)."""
+    default = APCConfig()
+    return "".join(f" --{name} {getattr(model, name)}" for name in ("hidden", "layers", "shift")
+                   if getattr(model, name) != getattr(default, name))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -31,6 +31,7 @@ from core.motion.rest_face import closed_mouth, reference_face
 from core.weights_file import write_sha256_sidecar
 from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks, openness_correlation_loss, s2l_loss
 from core.training import s2l_dataset as ds
+from core.training.room_reverb import reverberant
 
 Progress = Callable[[int, int, dict], None]
 
@@ -67,6 +68,8 @@ class TrainConfig:
     # Average the weights of every step after this share of training (stochastic weight
     # averaging); 1.0 = keep the last step's weights.
     average_from: float = 0.5  # +0.01 r on two seeds, trainer and product alike (model card)
+    # Reverberation times (s) of extra room-reverb copies of every training clip (core.training.room_reverb).
+    reverb_times: tuple[float, ...] = ()
     # Weight of openness_correlation_loss beside the L1 landmark loss (0: L1 only).
     openness_weight: float = 0.0
     seed: int = 0
@@ -115,7 +118,7 @@ def prepare(config: TrainConfig) -> Split:
     train = [c for c in clips if c.speaker not in config.validation_speakers]
     rng = np.random.default_rng(config.seed)
     videos = {v.stem: v for v in ds.talking_videos(config.data)}
-    variants = {c.name: _augmented(c, videos[c.name], rng) for c in train}
+    variants = {c.name: _augmented(c, videos[c.name], rng, config.reverb_times) for c in train}
     if config.feature_norm == "utterance":
         variants = {name: [utterance_normalized(v) for v in vs] for name, vs in variants.items()}
         val = [replace(c, mfcc=utterance_normalized(c.mfcc)) for c in val]
@@ -153,8 +156,9 @@ def _teacher_phones(clip: ds.Clip, video: Path) -> np.ndarray:
     return full[start:]
 
 
-def _augmented(clip: ds.Clip, video: Path, rng: np.random.Generator) -> list[np.ndarray]:
-    """MFCCs of the clip's audio pitch-shifted, equalised and noisy (same frames)."""
+def _augmented(clip: ds.Clip, video: Path, rng: np.random.Generator,
+               reverb_times: Sequence[float] = ()) -> list[np.ndarray]:
+    """MFCCs of the clip's audio pitch-shifted, equalised, noisy and in rooms of ``reverb_times`` (same frames)."""
     import librosa
     from scipy.signal import lfilter
 
@@ -168,6 +172,8 @@ def _augmented(clip: ds.Clip, video: Path, rng: np.random.Generator) -> list[np.
     out.append(lfilter([0.3], [1.0, -0.7], y))  # low-pass style EQ (dull mic)
     noise = rng.normal(0, 1, y.shape) * np.sqrt(np.mean(y**2)) * 10 ** (-20 / 20)
     out.append(y + noise)  # 20 dB SNR
+    for rt60 in reverb_times:
+        out.append(reverberant(y, audio.sample_rate, rt60, rng))
     return [out[0]] + [
         mfcc_per_frame(Audio(np.asarray(s, np.float32), audio.sample_rate),
                        ds.FEATURE_FPS)[start:start + len(clip.mfcc)] for s in out[1:]]
@@ -389,9 +395,11 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
         f"s2l_small.pt sha256: {digest}", "",
         "Command: `python -m core.training.train_s2l --data ../shared/data --out weights/s2l/ "
         f"--steps {config.max_steps} --lookahead {config.model.lookahead}"
-        f"{' --phones weights/phones/phone_net.pt' if config.model.phone_features else ''}` (CPU, 1 thread, "
+        f"{' --phones weights/phones/phone_net.pt' if config.model.phone_features else ''}"
+        f"{' --apc weights/apc/apc.pt' if config.model.apc_features else ''}` (CPU, 1 thread, "
         f"{metrics['steps']} steps).", "",
-        *_phone_lines(config), 
+        *_phone_lines(config),
+        *_apc_lines(config),
         f"Model config: `{config.model.to_dict()}`", "",
         f"Training: window {config.window}, batch {config.batch}, lr {config.lr} cosine, noisy teacher "
         f"forcing ({config.input_noise}), history dropout {config.history_dropout}, scheduled sampling up "
@@ -419,6 +427,15 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
     ])
 
 
+def _apc_lines(config: TrainConfig) -> list[str]:
+    """The card's note on the APC codes the model hears, if any."""
+    if not config.model.apc_features:
+        return []
+    return [f"APC codes: the {config.model.apc_features} hidden units of the last layer of APC (`weights/apc`, a "
+            "causal GRU trained without labels on ../shared/data/speech to predict the MFCCs 2 frames ahead) "
+            "are appended to every frame's features.", ""]
+
+
 def _phone_lines(config: TrainConfig) -> list[str]:
     la = config.model.lookahead
     if not config.model.phone_features:
@@ -443,10 +460,12 @@ def apc_width(path: Path | None) -> int:
     return APCFeatures.load(path).dims
 
 
-def add_loss_and_seed_options(parser: argparse.ArgumentParser) -> None:
-    """--openness-weight and --seed, shared by this trainer and the cross-validation."""
+def add_recipe_options(parser: argparse.ArgumentParser) -> None:
+    """--openness-weight, --reverb and --seed, shared by this trainer and the cross-validation."""
     parser.add_argument("--openness-weight", type=float, default=TrainConfig.openness_weight,
                         help="weight of the mouth-openness correlation loss beside L1 (0: L1 only)")
+    parser.add_argument("--reverb", type=float, nargs="*", default=list(TrainConfig.reverb_times), metavar="RT60",
+                        help="add a room-reverb copy of every training clip per reverberation time (s)")
     parser.add_argument("--seed", type=int, default=TrainConfig.seed,
                         help="training seed (one recipe's seeds differ by about ±0.04 r0)")
 
@@ -474,7 +493,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="also listen through this APC's codes (core.training.train_apc; default: none)")
     parser.add_argument("--speaker-balance", type=float, default=TrainConfig.speaker_balance,
                         help="person share ∝ frames ** this (1: by length, 0: equal)")
-    add_loss_and_seed_options(parser)
+    add_recipe_options(parser)
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     model = S2LConfig(conv_layers=max(8, args.lookahead + 4), symmetric_layers=args.lookahead,
@@ -484,7 +503,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                       feature_norm=args.feature_norm, model=model, phone_net=args.phones,
                       teacher_phone_rate=args.teacher_phones, seed=args.seed,
                       speaker_balance=args.speaker_balance, average_from=args.average_from,
-                      openness_weight=args.openness_weight)
+                      openness_weight=args.openness_weight, reverb_times=tuple(args.reverb))
     metrics = train(cfg, lambda s, n, info: print(f"step {s} {info}", flush=True))
     print(json.dumps(metrics["held_out_mean"], indent=1))
     return 0

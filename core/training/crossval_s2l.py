@@ -1,7 +1,8 @@
 """Leave-speakers-out cross-validation of S2L.
 
 ``python -m core.training.crossval_s2l --data ../shared/data --out build/s2l_crossval --folds 4``
-(every fold trains the shipped recipe: PhoneNet posteriors + MFCCs, 400 steps, look-ahead 8)
+(every fold trains the shipped recipe: MFCCs + PhoneNet posteriors + APC codes, room-reverb copies,
+400 steps, look-ahead 8)
 
 The talking clips are split into folds of whole people (core.evaluation.crossval);
 for each fold a model is trained on everyone else and scored, through the same
@@ -19,13 +20,14 @@ from pathlib import Path
 
 import torch
 
+from core.audio.apc import DEFAULT_WEIGHTS as APC_WEIGHTS
 from core.audio.phone_net import DEFAULT_WEIGHTS as PHONE_WEIGHTS
 from core.evaluation.crossval import Fold, speaker_folds
 from core.evaluation.evaluate import EvaluationResult, run_evaluation
 from core.evaluation.report import write_report
 from core.motion.s2l_inference import training_videos
 from core.motion.speech2landmarks import S2LConfig
-from core.training.train_s2l import TrainConfig, add_recipe_options, apc_width, train
+from core.training.train_s2l import TrainConfig, add_apc_options, add_recipe_options, apc_width, train
 
 
 @dataclass(frozen=True)
@@ -40,7 +42,7 @@ class CrossValConfig:
     phone_net: Path | None = PHONE_WEIGHTS  # PhoneNet weights S2L listens through; None: MFCCs only
     openness_weight: float = TrainConfig.openness_weight
     seed: int = TrainConfig.seed
-    apc: Path | None = None  # APC weights S2L also listens through; None: none
+    apc: Path | None = APC_WEIGHTS  # APC weights S2L also listens through; None: none
     reverb_times: tuple[float, ...] = TrainConfig.reverb_times
 
 
@@ -85,8 +87,7 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="every fold listens through this PhoneNet (default: the shipped one)")
     parser.add_argument("--no-phones", dest="phones", action="store_const", const=None,
                         help="MFCCs only")
-    parser.add_argument("--apc", type=Path, default=None, metavar="APC_PT",
-                        help="every fold also listens through this APC's codes (default: none)")
+    add_apc_options(parser)
     add_recipe_options(parser)
     parser.add_argument("--score-only", action="store_true",
                         help="re-score the fold models already in --out (no training) and rewrite the report")

@@ -69,7 +69,7 @@ class TrainConfig:
     # averaging); 1.0 = keep the last step's weights.
     average_from: float = 0.5  # +0.01 r on two seeds, trainer and product alike (model card)
     # Reverberation times (s) of extra room-reverb copies of every training clip (core.training.room_reverb).
-    reverb_times: tuple[float, ...] = ()
+    reverb_times: tuple[float, ...] = (0.3, 0.7)  # same r0 on clean clips, +0.01 in a reverberant room, fewer open pauses
     # Weight of openness_correlation_loss beside the L1 landmark loss (0: L1 only).
     openness_weight: float = 0.0
     seed: int = 0
@@ -396,7 +396,9 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
         "Command: `python -m core.training.train_s2l --data ../shared/data --out weights/s2l/ "
         f"--steps {config.max_steps} --lookahead {config.model.lookahead}"
         f"{' --phones weights/phones/phone_net.pt' if config.model.phone_features else ''}"
-        f"{' --apc weights/apc/apc.pt' if config.model.apc_features else ''}` (CPU, 1 thread, "
+        f"{' --apc weights/apc/apc.pt' if config.model.apc_features else ''}"
+        f"{_reverb_option(config)}"
+        "` (CPU, 1 thread, "
         f"{metrics['steps']} steps).", "",
         *_phone_lines(config),
         *_apc_lines(config),
@@ -406,6 +408,7 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
         f"to {config.sampling_max}; face_0 = the clip's closed-mouth reference face; MFCC normalization: "
         f"{config.feature_norm}; audio augmentation: pitch ±2.5 semitones, two EQ curves, 20 dB noise, "
         "random loudness/tilt"
+        f"{_reverb_note(config)}"
         f"{f'; weights averaged over the last {1 - config.average_from:.0%} of steps' if config.average_from < 1 else ''}"
         ".", "",
         "## Training clips (faces from core.training.face_tracks, 30 fps)", *map(clip_line, split.train), "",
@@ -425,6 +428,18 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
         "init for labels never seen). Emotional expression should come from core.motion.emotion_expression.",
         "",
     ])
+
+
+def _reverb_option(config: TrainConfig) -> str:
+    """`` --reverb 0.3 0.7`` as the command line gives the reverberation times; empty for none."""
+    return " --reverb" + "".join(f" {t:g}" for t in config.reverb_times) if config.reverb_times else ""
+
+
+def _reverb_note(config: TrainConfig) -> str:
+    """The card's augmentation clause for the room-reverb copies, if any."""
+    if not config.reverb_times:
+        return ""
+    return f", room reverb (RT60 {' and '.join(f'{t:g}' for t in config.reverb_times)} s, core.training.room_reverb)"
 
 
 def _apc_lines(config: TrainConfig) -> list[str]:
@@ -460,6 +475,16 @@ def apc_width(path: Path | None) -> int:
     return APCFeatures.load(path).dims
 
 
+def add_apc_options(parser: argparse.ArgumentParser) -> None:
+    """--apc / --no-apc, shared by this trainer and the cross-validation."""
+    from core.audio.apc import DEFAULT_WEIGHTS as APC_WEIGHTS
+
+    parser.add_argument("--apc", type=Path, default=APC_WEIGHTS, metavar="APC_PT",
+                        help="also listen through this APC's codes (default: the shipped weights/apc/apc.pt)")
+    parser.add_argument("--no-apc", dest="apc", action="store_const", const=None,
+                        help="MFCCs and phones only (the model before APC)")
+
+
 def add_recipe_options(parser: argparse.ArgumentParser) -> None:
     """--openness-weight, --reverb and --seed, shared by this trainer and the cross-validation."""
     parser.add_argument("--openness-weight", type=float, default=TrainConfig.openness_weight,
@@ -489,8 +514,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--average-from", type=float, default=TrainConfig.average_from,
                         help="average the weights of every step after this share of training (1: off)")
     parser.add_argument("--mfcc-dims", type=int, default=40, help="leading MFCCs the model reads (with --phones)")
-    parser.add_argument("--apc", type=Path, default=None, metavar="APC_PT",
-                        help="also listen through this APC's codes (core.training.train_apc; default: none)")
+    add_apc_options(parser)
     parser.add_argument("--speaker-balance", type=float, default=TrainConfig.speaker_balance,
                         help="person share ∝ frames ** this (1: by length, 0: equal)")
     add_recipe_options(parser)

@@ -24,10 +24,15 @@ def test_each_fold_holds_out_exactly_its_people() -> None:
 
 
 def test_folds_train_the_shipped_recipe_unless_told_otherwise() -> None:
+    from core.audio.apc import DEFAULT_WEIGHTS as APC_WEIGHTS
     from core.audio.phone_net import DEFAULT_WEIGHTS
 
     fold = speaker_folds(4)[0]
     shipped = fold_train_config(CrossValConfig(), fold)
     assert shipped.model.phone_features and shipped.phone_net == DEFAULT_WEIGHTS
+    assert shipped.apc == APC_WEIGHTS and shipped.model.apc_features == 128
+    assert shipped.reverb_times == (0.3, 0.7)
+    no_apc = fold_train_config(CrossValConfig(apc=None), fold)
+    assert no_apc.apc is None and no_apc.model.apc_features == 0
     mfcc_only = fold_train_config(CrossValConfig(phone_net=None), fold)
     assert not mfcc_only.model.phone_features and mfcc_only.phone_net is None

@@ -14,7 +14,7 @@ import argparse
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -25,7 +25,7 @@ from core.audio.audio_io import load_audio
 from core.audio.features import FeatureStats
 from core.training.phone_labels import audio_files
 from core.training.train_phone_net import augmented_mfccs
-from core.weights_file import write_sha256_sidecar
+from core.training.model_record import save_checkpoint, write_metrics
 
 
 @dataclass(frozen=True)
@@ -134,13 +134,9 @@ def train(cfg: APCTrainConfig, progress: Callable[[int, int, dict], None] | None
 
 def save(model: APC, stats: FeatureStats, cfg: APCTrainConfig, metrics: dict) -> Path:
     """apc.pt (weights_only-loadable), its .sha256 sidecar, metrics.json and MODEL_CARD.md."""
-    cfg.out.mkdir(parents=True, exist_ok=True)
     path = cfg.out / "apc.pt"
-    torch.save({"state_dict": model.state_dict(), "config": cfg.model.to_dict(),
-                "feature_stats": stats.to_dict(), "fps": 30.0}, path)
-    digest = write_sha256_sidecar(path)
-    (cfg.out / "metrics.json").write_text(json.dumps(
-        {"metrics": metrics, "config": {k: str(v) for k, v in asdict(cfg).items()}}, indent=1))
+    digest = save_checkpoint(path, model, cfg.model.to_dict(), stats, 30.0)
+    write_metrics(cfg.out, metrics, cfg)
     held = metrics["held_out"]
     (cfg.out / "MODEL_CARD.md").write_text("\n".join([
         "# APC (self-supervised speech codes for S2L)", "",

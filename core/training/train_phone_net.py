@@ -13,7 +13,7 @@ import argparse
 import json
 import time
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -23,7 +23,7 @@ from core.audio.audio_io import Audio, load_audio
 from core.audio.features import FeatureStats, mfcc_per_frame
 from core.audio.phone_net import N_PHONES, PHONES, PhoneNet, PhoneNetConfig
 from core.training.phone_labels import LABEL_FPS, audio_files, cached_phone_frames
-from core.weights_file import write_sha256_sidecar
+from core.training.model_record import save_checkpoint, write_metrics
 
 FPS = 30.0
 
@@ -150,13 +150,8 @@ def train(cfg: PhoneTrainConfig) -> dict:
 
 
 def save(model: PhoneNet, stats: FeatureStats, cfg: PhoneTrainConfig, metrics: dict) -> None:
-    cfg.out.mkdir(parents=True, exist_ok=True)
-    path = cfg.out / "phone_net.pt"
-    torch.save({"state_dict": model.state_dict(), "config": cfg.model.to_dict(),
-                "feature_stats": stats.to_dict(), "phones": list(PHONES), "fps": FPS}, path)
-    digest = write_sha256_sidecar(path)
-    (cfg.out / "metrics.json").write_text(json.dumps(
-        {"metrics": metrics, "config": {k: str(v) for k, v in asdict(cfg).items()}}, indent=1))
+    digest = save_checkpoint(cfg.out / "phone_net.pt", model, cfg.model.to_dict(), stats, FPS, phones=list(PHONES))
+    write_metrics(cfg.out, metrics, cfg)
     held, tr = metrics["held_out"], metrics["train"]
     (cfg.out / "MODEL_CARD.md").write_text("\n".join([
         "# PhoneNet (phone posteriors for S2L)", "",

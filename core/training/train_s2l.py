@@ -16,7 +16,7 @@ import argparse
 import json
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -31,6 +31,7 @@ from core.motion.rest_face import closed_mouth, reference_face
 from core.weights_file import write_sha256_sidecar
 from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks, openness_correlation_loss, s2l_loss
 from core.training import s2l_dataset as ds
+from core.training.model_record import save_checkpoint, write_metrics
 from core.training.room_reverb import reverberant
 
 Progress = Callable[[int, int, dict], None]
@@ -353,15 +354,10 @@ def save(model: Speech2Landmarks, split: Split, config: TrainConfig, metrics: di
         from core.audio.apc import DEFAULT_WEIGHTS as APC_WEIGHTS
 
         extra["apc_sha256"] = _companion_beside(config.apc or APC_WEIGHTS, APC_WEIGHTS, config.out)
-    torch.save({"state_dict": model.state_dict(), "config": config.model.to_dict(),
-                "feature_stats": split.stats.to_dict(), "feature_norm": config.feature_norm,
-                "fps": ds.FEATURE_FPS, **extra}, path)
-    digest = write_sha256_sidecar(path)
-    (config.out / "metrics.json").write_text(json.dumps(
-        {"metrics": metrics, "train": [c.name for c in split.train],
-         "train_videos": [c.key for c in split.train],
-         "val": [c.name for c in split.val],
-         "config": {k: str(v) for k, v in asdict(config).items()}}, indent=1))
+    digest = save_checkpoint(path, model, config.model.to_dict(), split.stats, ds.FEATURE_FPS,
+                             feature_norm=config.feature_norm, **extra)
+    write_metrics(config.out, metrics, config, train=[c.name for c in split.train],
+                  train_videos=[c.key for c in split.train], val=[c.name for c in split.val])
     (config.out / "MODEL_CARD.md").write_text(model_card(split, config, metrics, digest))
     return path
 

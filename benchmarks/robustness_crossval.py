@@ -17,7 +17,6 @@ from pathlib import Path
 
 import numpy as np
 import torch
-from scipy.signal import fftconvolve
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -26,6 +25,7 @@ from core.evaluation.clip_source import default_track_loader, load_clip  # noqa:
 from core.evaluation.crossval import speaker_folds  # noqa: E402
 from core.evaluation.evaluate import evaluate_clip, s2l_predictor  # noqa: E402
 from core.motion.s2l_inference import SpeechToLandmarks  # noqa: E402
+from core.training.room_reverb import reverberant  # noqa: E402
 
 DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 # Another talker (Mandarin) as babble: the mouth should not follow them.
@@ -41,22 +41,14 @@ def at_snr(speech: np.ndarray, noise: np.ndarray, snr_db: float) -> np.ndarray:
     return (speech + noise * scale).astype(np.float32)
 
 
-def far_room(speech: np.ndarray, rng: np.random.Generator, rt60: float = 0.6, sr: int = 16000) -> np.ndarray:
-    """A distant microphone in a 0.6 s room: the reverberant tail dominates the direct sound."""
-    t = np.arange(int(rt60 * sr)) / sr
-    ir = rng.normal(0, 1, len(t)) * np.exp(-6.9 * t / rt60)
-    ir[0] = 1.0
-    wet = fftconvolve(speech, ir)[: len(speech)]
-    return (wet / (np.abs(wet).max() + 1e-9) * np.abs(speech).max()).astype(np.float32)
-
-
 def conditions(rng: np.random.Generator) -> dict:
     babble = load_audio(BABBLE).samples
     return {
         "clean": lambda x: x,
         "white noise 10 dB": lambda x: at_snr(x, rng.normal(0, 1, len(x)), 10),
         "babble 5 dB": lambda x: at_snr(x, babble, 5),
-        "far mic, 0.6 s room": lambda x: far_room(x, rng),
+        # a distant microphone: the reverberant tail as loud as the direct sound
+        "far mic, 0.6 s room": lambda x: reverberant(x, 16000, 0.6, rng, tail_level=1.0),
         "10× gain, clipped": lambda x: np.clip(x * 10, -1, 1).astype(np.float32),
         "quiet (−30 dB)": lambda x: (x * 0.03).astype(np.float32),
     }

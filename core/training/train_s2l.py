@@ -28,7 +28,7 @@ from core.audio.phone_net import DEFAULT_WEIGHTS as PHONE_WEIGHTS
 from core.errors import SpaceStudioError
 from core.audio.features import utterance_normalized
 from core.motion.rest_face import closed_mouth, reference_face
-from core.weights_file import write_sha256_sidecar
+from core.weights_file import sha256_of, write_sha256_sidecar
 from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks, openness_correlation_loss, s2l_loss
 from core.training import s2l_dataset as ds
 from core.training.model_record import save_checkpoint, write_metrics
@@ -366,8 +366,6 @@ def _companion_beside(weights: Path, shipped: Path, out: Path) -> str:
     """sha256 of a model S2L listens through; a copy not in ``shipped``'s place goes beside
     the S2L weights under ``shipped``'s name, where inference looks first."""
     import shutil
-
-    from core.weights_file import sha256_of
 
     weights, beside = Path(weights), out / shipped.name
     if weights.resolve() not in (shipped.resolve(), beside.resolve()):

@@ -21,6 +21,7 @@ from core.audio.loudness import normalized_loudness
 from core.audio.voice_activity import voice_activity, widen
 from core.motion.rest_face import closed_mouth
 from core.motion.lip_closure import close_on_bilabials
+from core.motion.mouth_smoothing import smoothed_mouth
 from core.motion.portrait_start import start_on_portrait
 from core.motion.silence_rest import rest_in_silence
 from core.errors import ModelWeightsError
@@ -128,6 +129,7 @@ class SpeechToLandmarks:
                        rest_in_pauses: bool = True) -> tuple[np.ndarray, np.ndarray]:
         """Speech → (T×68×2 normalized motion, T×40 MFCC): features, prediction, and
         the mouth resting wherever the voice-activity detector hears no speech. The
+        jaw and lips are smoothed without lag (core.motion.mouth_smoothing), and the
         first frame keeps the portrait's own mouth (core.motion.portrait_start). The
         speech is brought to one loudness first (core.audio.loudness), so the MFCCs
         returned are those of the normalized line.
@@ -149,7 +151,7 @@ class SpeechToLandmarks:
             if phones is not None:
                 speech = _rescued_in_noise(speech, phones[: len(speech), 0] < 0.5)
             motion = rest_in_silence(motion, rest, speech, fps)
-        return start_on_portrait(motion, face0, rest, fps), mfcc
+        return start_on_portrait(smoothed_mouth(motion, fps), face0, rest, fps), mfcc
 
     def _heard_phones(self, audio: Audio, mfcc: np.ndarray, fps: float,
                       transcript: str | None) -> np.ndarray | None:

@@ -1,8 +1,8 @@
 """Leave-speakers-out cross-validation of S2L.
 
 ``python -m core.training.crossval_s2l --data ../shared/data --out build/s2l_crossval --folds 4``
-(every fold trains the shipped recipe: MFCCs + PhoneNet posteriors + APC codes, room-reverb copies,
-400 steps, look-ahead 8)
+(every fold trains the shipped recipe: MFCCs + PhoneNet posteriors + APC codes, room-reverb and
+speed-perturbed copies, 400 steps, look-ahead 8)
 
 The talking clips are split into folds of whole people (core.evaluation.crossval);
 for each fold a model is trained on everyone else and scored, through the same
@@ -44,6 +44,7 @@ class CrossValConfig:
     seed: int = TrainConfig.seed
     apc: Path | None = APC_WEIGHTS  # APC weights S2L also listens through; None: none
     reverb_times: tuple[float, ...] = TrainConfig.reverb_times
+    tempo_speeds: tuple[float, ...] = TrainConfig.tempo_speeds
 
 
 def fold_train_config(config: CrossValConfig, fold: Fold) -> TrainConfig:
@@ -53,7 +54,8 @@ def fold_train_config(config: CrossValConfig, fold: Fold) -> TrainConfig:
                       apc_features=apc_width(config.apc))
     return TrainConfig(data=config.data, out=config.out / f"fold{fold.index}", max_steps=config.steps,
                        validation_speakers=fold.test_speakers, model=model, phone_net=config.phone_net, apc=config.apc,
-                       openness_weight=config.openness_weight, seed=config.seed, reverb_times=config.reverb_times)
+                       openness_weight=config.openness_weight, seed=config.seed, reverb_times=config.reverb_times,
+                       tempo_speeds=config.tempo_speeds)
 
 
 def run(config: CrossValConfig, retrain: bool = True) -> EvaluationResult:
@@ -94,7 +96,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     torch.set_num_threads(1)
     result = run(CrossValConfig(args.data, args.out, args.folds, args.steps, args.lookahead, args.phones,
-                                 args.openness_weight, args.seed, args.apc, tuple(args.reverb)),
+                                 args.openness_weight, args.seed, args.apc, tuple(args.reverb),
+                                 tuple(args.tempo)),
                  retrain=not args.score_only)
     print(result.table())
     print(f"report: {args.out / 'report.md'}")

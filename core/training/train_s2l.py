@@ -33,6 +33,7 @@ from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks, openness_c
 from core.training import s2l_dataset as ds
 from core.training.model_record import save_checkpoint, write_metrics
 from core.training.room_reverb import reverberant
+from core.training.tempo_copies import faster, retimed_labels, source_frames, tempo_copy
 
 Progress = Callable[[int, int, dict], None]
 
@@ -73,6 +74,9 @@ class TrainConfig:
     reverb_times: tuple[float, ...] = (0.3, 0.7)  # same r0 on clean clips, +0.01 in a reverberant room, fewer open pauses
     # Weight of openness_correlation_loss beside the L1 landmark loss (0: L1 only).
     openness_weight: float = 0.0
+    # Speeds of extra speed-perturbed copies of every training clip (core.training.tempo_copies):
+    # cross-validated r0 +0.014 on two seeds; 0.8-1.2 was worse on both (model card).
+    tempo_speeds: tuple[float, ...] = (0.9, 1.1)
     seed: int = 0
 
 
@@ -120,6 +124,9 @@ def prepare(config: TrainConfig) -> Split:
     rng = np.random.default_rng(config.seed)
     videos = {v.stem: v for v in ds.talking_videos(config.data)}
     variants = {c.name: _augmented(c, videos[c.name], rng, config.reverb_times) for c in train}
+    copies = [_tempo_copy(c, videos[c.name], speed, rng, config) for c in train for speed in config.tempo_speeds]
+    variants.update({copy.name: copy_variants for copy, copy_variants, _ in copies})
+    originals, train = train, train + [copy for copy, _, _ in copies]
     if config.feature_norm == "utterance":
         variants = {name: [utterance_normalized(v) for v in vs] for name, vs in variants.items()}
         val = [replace(c, mfcc=utterance_normalized(c.mfcc)) for c in val]
@@ -132,7 +139,9 @@ def prepare(config: TrainConfig) -> Split:
         net = PhonePosteriors.load(config.phone_net)
         phones = {name: [net(v) for v in vs] for name, vs in variants.items()}
         phones.update({c.name: [net(c.mfcc)] for c in val})
-    teacher = {c.name: _teacher_phones(c, videos[c.name]) for c in train} if config.model.phone_features else {}
+    teacher = {c.name: _teacher_phones(c, videos[c.name]) for c in originals} if config.model.phone_features else {}
+    if teacher:
+        teacher.update({copy.name: retime(teacher[source]) for copy, _, (source, retime) in copies})
     apc = {}
     if config.model.apc_features:
         from core.audio.apc import APCFeatures
@@ -160,12 +169,17 @@ def _teacher_phones(clip: ds.Clip, video: Path) -> np.ndarray:
 def _augmented(clip: ds.Clip, video: Path, rng: np.random.Generator,
                reverb_times: Sequence[float] = ()) -> list[np.ndarray]:
     """MFCCs of the clip's audio pitch-shifted, equalised, noisy and in rooms of ``reverb_times`` (same frames)."""
+    audio = load_audio(video)
+    return _variants(clip, audio, _clip_start(clip, audio), rng, reverb_times)
+
+
+def _variants(clip: ds.Clip, audio: Audio, start: int, rng: np.random.Generator,
+              reverb_times: Sequence[float]) -> list[np.ndarray]:
+    """The clip's MFCCs, then those of its audio (frames ``start…`` of ``audio``) altered."""
     import librosa
     from scipy.signal import lfilter
 
-    audio = load_audio(video)
     y = audio.samples
-    start = _clip_start(clip, audio)
     out = [clip.mfcc]
     for steps in (-2.5, 2.5):
         out.append(librosa.effects.pitch_shift(y, sr=audio.sample_rate, n_steps=steps))
@@ -178,6 +192,20 @@ def _augmented(clip: ds.Clip, video: Path, rng: np.random.Generator,
     return [out[0]] + [
         mfcc_per_frame(Audio(np.asarray(s, np.float32), audio.sample_rate),
                        ds.FEATURE_FPS)[start:start + len(clip.mfcc)] for s in out[1:]]
+
+
+def _tempo_copy(clip: ds.Clip, video: Path, speed: float, rng: np.random.Generator, config: TrainConfig):
+    """(copy, its MFCC variants, (source clip name, re-timer of the source's per-frame rows))."""
+    audio = load_audio(video)
+    start = _clip_start(clip, audio)
+    copy = tempo_copy(clip, audio, start, speed)
+    fast = Audio(faster(audio.samples, speed), audio.sample_rate)
+    first, _ = source_frames(start, len(clip.mfcc), speed)
+
+    def retime(rows: np.ndarray) -> np.ndarray:
+        return retimed_labels(rows, start, clip, copy, speed)
+
+    return copy, _variants(copy, fast, first, rng, config.reverb_times), (clip.name, retime)
 
 
 def _clip_start(clip: ds.Clip, audio: Audio) -> int:
@@ -391,7 +419,7 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
         f"--steps {config.max_steps} --lookahead {config.model.lookahead}"
         f"{' --phones weights/phones/phone_net.pt' if config.model.phone_features else ''}"
         f"{' --apc weights/apc/apc.pt' if config.model.apc_features else ''}"
-        f"{_reverb_option(config)}"
+        f"{_list_option('--reverb', config.reverb_times)}{_list_option('--tempo', config.tempo_speeds)}"
         "` (CPU, 1 thread, "
         f"{metrics['steps']} steps).", "",
         *_phone_lines(config),
@@ -402,7 +430,7 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
         f"to {config.sampling_max}; face_0 = the clip's closed-mouth reference face; MFCC normalization: "
         f"{config.feature_norm}; audio augmentation: pitch ±2.5 semitones, two EQ curves, 20 dB noise, "
         "random loudness/tilt"
-        f"{_reverb_note(config)}"
+        f"{_reverb_note(config)}{_tempo_note(config)}"
         f"{f'; weights averaged over the last {1 - config.average_from:.0%} of steps' if config.average_from < 1 else ''}"
         ".", "",
         "## Training clips (faces from core.training.face_tracks, 30 fps)", *map(clip_line, split.train), "",
@@ -424,9 +452,9 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
     ])
 
 
-def _reverb_option(config: TrainConfig) -> str:
-    """`` --reverb 0.3 0.7`` as the command line gives the reverberation times; empty for none."""
-    return " --reverb" + "".join(f" {t:g}" for t in config.reverb_times) if config.reverb_times else ""
+def _list_option(flag: str, values: Sequence[float]) -> str:
+    """`` --reverb 0.3 0.7`` as the command line gives a list option (the flag alone: none)."""
+    return f" {flag}" + "".join(f" {v:g}" for v in values)
 
 
 def _reverb_note(config: TrainConfig) -> str:
@@ -434,6 +462,14 @@ def _reverb_note(config: TrainConfig) -> str:
     if not config.reverb_times:
         return ""
     return f", room reverb (RT60 {' and '.join(f'{t:g}' for t in config.reverb_times)} s, core.training.room_reverb)"
+
+
+def _tempo_note(config: TrainConfig) -> str:
+    """The card's augmentation clause for the speed-perturbed copies, if any."""
+    if not config.tempo_speeds:
+        return ""
+    speeds = " and ".join(f"{t:g}" for t in config.tempo_speeds)
+    return f", speed-perturbed copies (× {speeds}, face re-timed with them; core.training.tempo_copies)"
 
 
 def _apc_lines(config: TrainConfig) -> list[str]:
@@ -480,11 +516,13 @@ def add_apc_options(parser: argparse.ArgumentParser) -> None:
 
 
 def add_recipe_options(parser: argparse.ArgumentParser) -> None:
-    """--openness-weight, --reverb and --seed, shared by this trainer and the cross-validation."""
+    """--openness-weight, --reverb, --tempo and --seed, shared by this trainer and the cross-validation."""
     parser.add_argument("--openness-weight", type=float, default=TrainConfig.openness_weight,
                         help="weight of the mouth-openness correlation loss beside L1 (0: L1 only)")
     parser.add_argument("--reverb", type=float, nargs="*", default=list(TrainConfig.reverb_times), metavar="RT60",
                         help="add a room-reverb copy of every training clip per reverberation time (s)")
+    parser.add_argument("--tempo", type=float, nargs="*", default=list(TrainConfig.tempo_speeds), metavar="SPEED",
+                        help="add a speed-perturbed copy of every training clip per speed (none: --tempo alone)")
     parser.add_argument("--seed", type=int, default=TrainConfig.seed,
                         help="training seed (one recipe's seeds differ by about ±0.04 r0)")
 
@@ -521,7 +559,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                       feature_norm=args.feature_norm, model=model, phone_net=args.phones,
                       teacher_phone_rate=args.teacher_phones, seed=args.seed,
                       speaker_balance=args.speaker_balance, average_from=args.average_from,
-                      openness_weight=args.openness_weight, reverb_times=tuple(args.reverb))
+                      openness_weight=args.openness_weight, reverb_times=tuple(args.reverb),
+                      tempo_speeds=tuple(args.tempo))
     metrics = train(cfg, lambda s, n, info: print(f"step {s} {info}", flush=True))
     print(json.dumps(metrics["held_out_mean"], indent=1))
     return 0

@@ -31,7 +31,7 @@ def test_folds_train_the_shipped_recipe_unless_told_otherwise() -> None:
     shipped = fold_train_config(CrossValConfig(), fold)
     assert shipped.model.phone_features and shipped.phone_net == DEFAULT_WEIGHTS
     assert shipped.apc == APC_WEIGHTS and shipped.model.apc_features == 128
-    assert shipped.reverb_times == (0.3, 0.7)
+    assert shipped.reverb_times == (0.3, 0.7) and shipped.tempo_speeds == (0.9, 1.1)
     no_apc = fold_train_config(CrossValConfig(apc=None), fold)
     assert no_apc.apc is None and no_apc.model.apc_features == 0
     mfcc_only = fold_train_config(CrossValConfig(phone_net=None), fold)

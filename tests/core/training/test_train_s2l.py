@@ -1,8 +1,11 @@
-"""S2L training pieces: weight averaging and speaker-weighted sampling."""
+"""S2L training pieces: weight averaging, speaker-weighted sampling, tempo copies."""
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
+import pytest
 import torch
 
 from core.training import s2l_dataset as ds
@@ -74,3 +77,21 @@ def test_a_companion_model_from_elsewhere_is_copied_beside_the_s2l_weights(tmp_p
     assert _companion_beside(other, shipped, out) == sha256_of(other)
     assert (out / "apc.pt").read_bytes() == b"mine"
     verify_sha256(out / "apc.pt")
+
+
+DATA = Path(__file__).resolve().parents[3].parent / "shared" / "data"
+
+
+@pytest.mark.skipif(not (DATA / "talking").is_dir(), reason="../shared/data absent")
+def test_a_tempo_copy_of_a_real_clip_has_every_variant_and_its_phones_on_its_own_frames(tmp_path):
+    from core.training.train_s2l import TrainConfig, _teacher_phones, _tempo_copy
+
+    video = DATA / "talking/rizkiarm__LipNet/bbaf2n.mpg"
+    clip = ds.build_clip(video, tmp_path)
+    config = TrainConfig(reverb_times=(0.5,))
+    copy, variants, (source, retime) = _tempo_copy(clip, video, 1.1, np.random.default_rng(0), config)
+    assert source == clip.name and copy.name == f"{clip.name}@1.1x"
+    assert abs(len(copy.mfcc) - len(clip.mfcc) / 1.1) <= 2 and len(copy.points) == len(copy.mfcc)
+    assert len(variants) == 7 and all(v.shape == copy.mfcc.shape for v in variants)  # + pitch ×2, EQ ×2, noise, room
+    teacher = retime(_teacher_phones(clip, video))
+    assert teacher.shape == (len(copy.mfcc), 40) and np.all(teacher.sum(1) == 1)

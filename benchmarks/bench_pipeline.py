@@ -65,7 +65,7 @@ def main() -> int:
     t_inf = best_of(lambda: model.predict(mfcc, setup.rest.points68, None))
     rows.append(("S2L inference", t_inf, f"{args.seconds / t_inf:.0f}× real time (target ≥ 200×)"))
     t_speech = best_of(lambda: model.animate_speech(audio, 30.0, setup.rest.points68))
-    rows.append(("speech → motion (MFCC, PhoneNet, S2L, lip closure, rest gate)", t_speech,
+    rows.append(("speech → motion (+ loudness, VAD, closure, rest, smoothing)", t_speech,
                  f"{args.seconds / t_speech:.0f}× real time"))
     animation = animate(setup, audio_path, GenerationOptions())
     frames = len(animation.motion)

@@ -51,6 +51,11 @@ def retimed(points: np.ndarray, at: np.ndarray) -> np.ndarray:
     return (points[lo] * (1 - w) + points[hi] * w).astype(points.dtype)
 
 
+def is_tempo_copy(clip: Clip) -> bool:
+    """Whether ``clip`` is a copy made by tempo_copy (its name says so)."""
+    return "@" in clip.name and clip.name.endswith("x")
+
+
 def tempo_copy(clip: Clip, audio: Audio, start: int, speed: float) -> Clip:
     """``clip`` (whose frames begin at frame ``start`` of ``audio``) said ``speed`` times as fast."""
     first, at = source_frames(start, len(clip.mfcc), speed)

@@ -33,7 +33,7 @@ from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks, openness_c
 from core.training import s2l_dataset as ds
 from core.training.model_record import save_checkpoint, write_metrics
 from core.training.room_reverb import reverberant
-from core.training.tempo_copies import faster, retimed_labels, source_frames, tempo_copy
+from core.training.tempo_copies import faster, is_tempo_copy, retimed_labels, source_frames, tempo_copy
 
 Progress = Callable[[int, int, dict], None]
 
@@ -433,7 +433,8 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
         f"{_reverb_note(config)}{_tempo_note(config)}"
         f"{f'; weights averaged over the last {1 - config.average_from:.0%} of steps' if config.average_from < 1 else ''}"
         ".", "",
-        "## Training clips (faces from core.training.face_tracks, 30 fps)", *map(clip_line, split.train), "",
+        "## Training clips (faces from core.training.face_tracks, 30 fps)",
+        *map(clip_line, [c for c in split.train if not is_tempo_copy(c)]), *_tempo_lines(config), "",
         "## Held-out speakers (never trained on)", *map(clip_line, split.val), "",
         "Mouth openness = inner-lip gap (62-66) / mouth width (48-54); r = Pearson r with the real track;",
         "the model starts from the clip's first real frame (mouth closed by core.motion.rest_face, as at",
@@ -462,6 +463,13 @@ def _reverb_note(config: TrainConfig) -> str:
     if not config.reverb_times:
         return ""
     return f", room reverb (RT60 {' and '.join(f'{t:g}' for t in config.reverb_times)} s, core.training.room_reverb)"
+
+
+def _tempo_lines(config: TrainConfig) -> list[str]:
+    """The card's note under the training clips that each is also heard faster and slower."""
+    if not config.tempo_speeds:
+        return []
+    return ["", f"Each also as a speed-perturbed copy at × {' and × '.join(f'{t:g}' for t in config.tempo_speeds)}."]
 
 
 def _tempo_note(config: TrainConfig) -> str:

@@ -67,3 +67,11 @@ def test_one_hot_rows_are_retimed_to_the_nearest_frame_and_stay_one_hot():
     labels = np.eye(3, dtype=np.float32)[np.arange(len(points)) % 3]
     rows = retimed_labels(labels, 0, clip, copy, 0.9)
     assert rows.shape == (len(copy.mfcc), 3) and np.all(rows.sum(1) == 1)
+
+
+def test_copies_are_told_from_their_clips_by_name():
+    from core.training.tempo_copies import is_tempo_copy
+
+    audio, points = _clicks_and_mouth()
+    clip = Clip("id2_vcd_swwp2s", "someone", np.zeros((len(points), 40), np.float32), points, np.zeros(8))
+    assert not is_tempo_copy(clip) and is_tempo_copy(tempo_copy(clip, audio, 0, 1.1))

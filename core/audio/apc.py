@@ -22,10 +22,9 @@ import torch
 from torch import nn
 
 from core.audio.features import N_MFCC, FeatureStats
-from core.weights_file import load_checked_model
+from core.audio.mfcc_model import load_mfcc_model, standardized_input
 
 DEFAULT_WEIGHTS = Path(__file__).resolve().parents[2] / "weights" / "apc" / "apc.pt"
-INPUT_CLIP = 4.0  # standardized MFCCs beyond ±4 σ (digital silence) are clipped
 
 
 @dataclass(frozen=True)
@@ -85,14 +84,12 @@ class APCFeatures:
     @classmethod
     def load(cls, path: str | Path | None = None) -> APCFeatures:
         """Load weights (default: the shipped weights/apc/apc.pt)."""
-        model, ckpt = load_checked_model(
-            Path(path) if path is not None else DEFAULT_WEIGHTS, "APC weights",
-            "train them: python -m core.training.train_apc", lambda c: APC(APCConfig(**c["config"])))
-        return cls(model, FeatureStats.from_dict(ckpt["feature_stats"]))
+        return cls(*load_mfcc_model(path, DEFAULT_WEIGHTS, "APC weights", "train them: python -m core.training.train_apc",
+                                    lambda c: APC(APCConfig(**c["config"]))))
 
     def __call__(self, mfcc: np.ndarray) -> np.ndarray:
         if len(mfcc) == 0:
             return np.zeros((0, self.dims), np.float32)
-        feats = np.clip(self.stats.apply(np.asarray(mfcc, np.float32)), -INPUT_CLIP, INPUT_CLIP)
+        feats = standardized_input(self.stats, mfcc)
         with torch.inference_mode():
             return self.model(torch.from_numpy(feats)[None])[1][0].numpy()

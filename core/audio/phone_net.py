@@ -22,7 +22,7 @@ import torch
 from torch import nn
 
 from core.audio.features import N_MFCC, FeatureStats
-from core.weights_file import load_checked_model
+from core.audio.mfcc_model import load_mfcc_model, standardized_input
 
 # CMU phone set as pocketsphinx's en-us model writes it; 0 is silence and noise.
 PHONES = ("SIL", "AA", "AE", "AH", "AO", "AW", "AY", "B", "CH", "D", "DH", "EH", "ER", "EY", "F", "G",
@@ -92,15 +92,13 @@ class PhonePosteriors:
     @classmethod
     def load(cls, path: str | Path | None = None) -> PhonePosteriors:
         """Load weights (default: the shipped weights/phones/phone_net.pt)."""
-        model, ckpt = load_checked_model(
-            Path(path) if path is not None else DEFAULT_WEIGHTS, "PhoneNet weights",
-            "train them: space-studio train phones", lambda c: PhoneNet(PhoneNetConfig(**c["config"])))
-        return cls(model, FeatureStats.from_dict(ckpt["feature_stats"]))
+        return cls(*load_mfcc_model(path, DEFAULT_WEIGHTS, "PhoneNet weights", "train them: space-studio train phones",
+                                    lambda c: PhoneNet(PhoneNetConfig(**c["config"]))))
 
     def __call__(self, mfcc: np.ndarray) -> np.ndarray:
         if len(mfcc) == 0:
             return np.zeros((0, N_PHONES), np.float32)
-        feats = np.clip(self.stats.apply(np.asarray(mfcc, np.float32)), -4.0, 4.0)
+        feats = standardized_input(self.stats, mfcc)
         with torch.inference_mode():
             logits = self.model(torch.from_numpy(feats)[None])[0]
             return torch.softmax(logits, dim=-1).numpy()

@@ -20,7 +20,8 @@ from pathlib import Path
 import numpy as np
 import torch
 
-from core.audio.apc import APC, INPUT_CLIP, APCConfig, apc_loss
+from core.audio.apc import APC, APCConfig, apc_loss
+from core.audio.mfcc_model import standardized_input
 from core.audio.audio_io import load_audio
 from core.audio.features import FeatureStats
 from core.training.phone_labels import audio_files
@@ -62,11 +63,6 @@ def load_speech(data: Path, rng: np.random.Generator) -> list[SpeechFile]:
     return out
 
 
-def standardized(stats: FeatureStats, mfcc: np.ndarray) -> np.ndarray:
-    """What APC reads: standardized, clipped MFCCs (as core.audio.apc.APCFeatures)."""
-    return np.clip(stats.apply(mfcc), -INPUT_CLIP, INPUT_CLIP)
-
-
 def sample_batch(files: list[SpeechFile], cfg: APCTrainConfig, stats: FeatureStats, rng: np.random.Generator):
     """B random windows of standardized MFCCs (longer files drawn more often) and their lengths."""
     weights = np.array([len(f.variants[0]) for f in files], float)
@@ -75,7 +71,7 @@ def sample_batch(files: list[SpeechFile], cfg: APCTrainConfig, stats: FeatureSta
         variant = files[i].variants[rng.integers(len(files[i].variants))]
         t = min(cfg.window, len(variant))
         s = rng.integers(0, len(variant) - t + 1)
-        x = standardized(stats, variant[s:s + t])
+        x = standardized_input(stats, variant[s:s + t])
         xs.append(np.pad(x, ((0, cfg.window - t), (0, 0)), mode="edge"))
         lengths.append(t)
     return torch.from_numpy(np.stack(xs).astype(np.float32)), torch.tensor(lengths)
@@ -88,7 +84,7 @@ def held_out_error(model: APC, files: list[SpeechFile], stats: FeatureStats) -> 
     apc_sum = copy_sum = frames = 0.0
     with torch.inference_mode():
         for f in files:
-            x = torch.from_numpy(standardized(stats, f.variants[0]).astype(np.float32))[None]
+            x = torch.from_numpy(standardized_input(stats, f.variants[0]).astype(np.float32))[None]
             if x.shape[1] <= shift:
                 continue
             pred, _ = model(x)

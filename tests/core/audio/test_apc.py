@@ -9,7 +9,7 @@ import torch
 from core.audio.apc import APC, APCConfig, APCFeatures, apc_loss
 from core.audio.features import FeatureStats
 from core.errors import ModelWeightsError
-from core.weights_file import write_sha256_sidecar
+from core.training.model_record import save_checkpoint
 
 torch.set_num_threads(1)
 SMALL = APCConfig(hidden=16, layers=2, shift=2)
@@ -17,11 +17,9 @@ SMALL = APCConfig(hidden=16, layers=2, shift=2)
 
 def _saved(tmp_path, cfg: APCConfig = SMALL):
     torch.manual_seed(0)
-    model = APC(cfg)
     path = tmp_path / "apc.pt"
     stats = FeatureStats(np.zeros(40, np.float32), np.ones(40, np.float32))
-    torch.save({"state_dict": model.state_dict(), "config": cfg.to_dict(), "feature_stats": stats.to_dict()}, path)
-    write_sha256_sidecar(path)
+    save_checkpoint(path, APC(cfg), cfg.to_dict(), stats, 30.0)
     return path
 
 

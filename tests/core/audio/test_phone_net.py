@@ -9,7 +9,7 @@ import torch
 from core.audio.features import FeatureStats
 from core.audio.phone_net import DEFAULT_WEIGHTS, N_PHONES, PhoneNet, PhoneNetConfig, PhonePosteriors
 from core.errors import ModelWeightsError
-from core.weights_file import write_sha256_sidecar
+from core.training.model_record import save_checkpoint
 
 torch.set_num_threads(1)
 
@@ -19,8 +19,7 @@ def _saved(tmp_path, cfg=PhoneNetConfig(width=16)) -> tuple:
     net = PhoneNet(cfg)
     path = tmp_path / "phone_net.pt"
     stats = FeatureStats(np.zeros(40, np.float32), np.ones(40, np.float32))
-    torch.save({"state_dict": net.state_dict(), "config": cfg.to_dict(), "feature_stats": stats.to_dict()}, path)
-    write_sha256_sidecar(path)
+    save_checkpoint(path, net, cfg.to_dict(), stats, 30.0)
     return path, net
 
 

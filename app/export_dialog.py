@@ -1,4 +1,4 @@
-"""Export dialog (mp4 / PNG sequence / JSON; size, fps, range) and its worker thread with progress + Cancel."""
+"""Export dialog (mp4 / PNG sequence / JSON / mouth cues / rig curves; size, fps, range) and its worker thread with progress + Cancel."""
 
 from __future__ import annotations
 
@@ -10,7 +10,11 @@ from app.export_job import ExportJob, ExportSettings
 from app.studio_session import StudioSession
 from core.errors import Cancelled, SpaceStudioError
 
-KINDS = {"MP4 video (H.264 + AAC)": "mp4", "PNG sequence (folder)": "png", "Motion JSON": "json"}
+KINDS = {"MP4 video (H.264 + AAC)": "mp4", "PNG sequence (folder)": "png", "Motion JSON": "json",
+         "Mouth cues, Rhubarb TSV": "cues.tsv", "Mouth cues, Rhubarb JSON": "cues.json",
+         "Mouth cues, Rhubarb XML": "cues.xml", "Mouth cues, Moho/OpenToonz DAT": "cues.dat",
+         "ARKit blendshapes (Live Link Face CSV)": "arkit", "Live2D motion (motion3.json)": "live2d",
+         "Spine animation JSON": "spine", "Every track (CSV)": "csv"}
 
 
 class ExportWorker(QThread):

@@ -148,6 +148,8 @@ class Inspector(QWidget):
         if item is None:
             n = len(self.session.selection)
             self.title.setText(f"{n} keys selected" if n else "Nothing selected")
+            for box in (self.time, self.value, self.duration, self.ease_in, self.ease_out):
+                box.clear()  # no stale numbers of a key that is no longer selected
             return
         self._updating = True
         self.title.setText(item.lane)
@@ -182,7 +184,7 @@ class Inspector(QWidget):
         self.session.select([new])
 
 
-def _describe(source, ready: bool) -> str:  # noqa: ANN001 - core PoseSourceSettings
+def _describe(source, ready: bool) -> str:  # noqa: ANN001 - core.pose_source.PoseSource
     """'PoseGen seed 3', 'video clip.mp4', 'still'; '(computing…)' until its motion is there."""
     from pathlib import Path
 

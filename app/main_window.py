@@ -5,28 +5,33 @@ from __future__ import annotations
 from collections.abc import Callable
 from pathlib import Path
 
-from PySide6.QtCore import QSettings, Qt, QTimer
+from PySide6.QtCore import QSettings, Qt
 from PySide6.QtGui import QAction, QCloseEvent, QDragEnterEvent, QDropEvent, QKeySequence
-from PySide6.QtWidgets import (QCheckBox, QComboBox, QDockWidget, QFileDialog, QMainWindow, QMessageBox,
-                               QScrollArea, QToolBar)
+from PySide6.QtWidgets import QCheckBox, QComboBox, QFileDialog, QMainWindow, QMessageBox, QToolBar
 
-from app.background_task import run_in_background
+from app.action_guard import guarded
+from app.autosave import Autosaver
+from app.background_task import run_in_background, run_with_progress
 from app.export_dialog import ExportDialog, run_export
+from app.face_fitting import FaceFitting, Refusal, detect_or_refusal
 from app.inspector import Inspector
-from app.media import detect_rest_face
+from app.media import (AUDIO_SUFFIXES, IMAGE_SUFFIXES, PROJECT_SUFFIX, file_filter, file_kind,
+                       unknown_kind_message)
+from app.outside_media import load_asking
 from app.playback import Playback
 from app.pose_actions import PoseActions
 from app.preview_canvas import PreviewCanvas
+from app.render_menu import RenderMenu
 from app.studio_session import StudioSession
-from app.timeline_view import TimelineView
+from app.curve_editor import CurveEditor
+from app.help_dialogs import ShortcutSheet, show_about
+from app.model_activity import ModelActivity
+from app.preferences import edit_preferences, load_preferences, new_project
+from app.timeline_panel import TimelinePanel
+from app.window_panels import add_panel_actions, build_docks, size_docks
 from core.animation.commands import RegenerateBlinks, SetRestLandmarks
-from core.animation.project_file import find_autosave, load_autosave, remove_autosave, write_autosave
-from core.errors import SpaceStudioError
 
-IMAGE_EXT = {".png", ".jpg", ".jpeg", ".bmp", ".webp"}
-AUDIO_EXT = {".wav", ".mp3", ".flac", ".ogg", ".m4a", ".aac"}
-PROJECT_EXT = ".space.json"
-AUTOSAVE_MS = 5000
+PROJECT_EXT = PROJECT_SUFFIX
 
 
 class StudioWindow(QMainWindow):
@@ -36,50 +41,50 @@ class StudioWindow(QMainWindow):
         super().__init__()
         self.session = session or StudioSession()
         self.settings = QSettings("SPACE", "SPACE Studio")
+        self.preferences = load_preferences(self.settings)
+        if session is None:
+            self.session.adopt(new_project(self.preferences))
         self.untitled_path = untitled_path  # where an unsaved project's autosave goes
         self.auto_generate = False  # detect the face and run S2L on open (the app turns it on)
         self.canvas = PreviewCanvas(self.session)
-        self.timeline = TimelineView(self.session)
+        self.activity = ModelActivity()  # face detection and lip motion: the canvas waits with progress
+        self.canvas.activity = self.activity
+        self.activity.changed.connect(self.canvas.update)
+        self.timeline_panel = TimelinePanel(self.session)
+        self.timeline = self.timeline_panel.view
+        self.curves = CurveEditor(self.session)
         self.inspector = Inspector(self.session)
         self.inspector.transcript_applied.connect(lambda: self.generate_speech_motion())
         self.playback = Playback(self.session)
         self.pose = PoseActions(self)
         self.playback.audio_unavailable.connect(lambda text: self.statusBar().showMessage(text, 10000))
         self.playback.playing_changed.connect(self.canvas.fps_meter.set_running)
-        self.setCentralWidget(self.canvas)
+        self.fitting = FaceFitting(self.session, self.canvas, self)  # refusal banner above the canvas, landmark files
+        self.setCentralWidget(self.fitting.central)
         self._docks()
         self._menus()
         self._toolbar()
         self.setAcceptDrops(True)
         self.resize(1400, 900)
+        size_docks(self, self.docks)
         self.session.history_changed.connect(self._history_changed)
         self.session.history_changed.connect(lambda: self.auto_generate and self.pose.ensure())
         self.session.history_changed.connect(self._follow_transcript)
         self._lips_transcript: str | None = None  # the transcript the current lips were made with
         self._history_changed()
-        self._autosave_timer = QTimer(self, interval=AUTOSAVE_MS)
-        self._autosave_timer.timeout.connect(self.autosave)
-        self._autosave_timer.start()
+        self.autosaver = Autosaver(self, self.session, untitled_path)
 
     # --- layout ----------------------------------------------------------------------
     def _docks(self) -> None:
-        scroll = QScrollArea()
-        scroll.setWidget(self.timeline)
-        scroll.setWidgetResizable(True)
-        timeline_dock = QDockWidget("Timeline", self, objectName="timeline")
-        timeline_dock.setWidget(scroll)
-        self.addDockWidget(Qt.DockWidgetArea.BottomDockWidgetArea, timeline_dock)
-        self.resizeDocks([timeline_dock], [self.timeline.minimumHeight() + 30], Qt.Orientation.Vertical)
-        inspector_dock = QDockWidget("Inspector", self, objectName="inspector")
-        inspector_dock.setWidget(self.inspector)
-        self.addDockWidget(Qt.DockWidgetArea.RightDockWidgetArea, inspector_dock)
+        self.docks = build_docks(self, self.timeline_panel, self.curves, self.inspector)
 
     def _action(self, menu, text: str, slot: Callable, shortcut: QKeySequence | str | None = None) -> QAction:  # noqa: ANN001
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
             action.setShortcutContext(Qt.ShortcutContext.WindowShortcut)
-        action.triggered.connect(lambda _checked=False: slot())
+        title = text.replace("&", "").rstrip("…")
+        action.triggered.connect(lambda _checked=False: guarded(self, title, slot))
         menu.addAction(action)
         self.addAction(action)
         return action
@@ -91,6 +96,8 @@ class StudioWindow(QMainWindow):
         self._action(m, "Open Portrait…", self.open_portrait_dialog, "Ctrl+I")
         self._action(m, "Open Speech…", self.open_audio_dialog, "Ctrl+Shift+I")
         self._action(m, "Detect Face Landmarks", self.detect_face)
+        self._action(m, "Load Landmarks…", self.fitting.load_dialog)
+        self._action(m, "Save Landmarks…", self.fitting.save_dialog, "Ctrl+Shift+L")
         self._action(m, "Generate Lip Motion (S2L)", self.generate_speech_motion, "Ctrl+G")
         self.recent_menu = m.addMenu("Recent")
         self._refresh_recent()
@@ -101,6 +108,9 @@ class StudioWindow(QMainWindow):
         e = self.menuBar().addMenu("&Edit")
         self.undo_action = self._action(e, "Undo", self.session.undo, "Ctrl+Z")
         self.redo_action = self._action(e, "Redo", self.session.redo, "Ctrl+Shift+Z")
+        self.redo_action.setShortcuts([QKeySequence("Ctrl+Shift+Z"), QKeySequence("Ctrl+Y")])
+        e.addSeparator()
+        self.preferences_action = self._action(e, "Preferences…", lambda: edit_preferences(self), "Ctrl+,")
         p = self.menuBar().addMenu("&Playback")
         self._action(p, "Play / Pause", self.playback.toggle, "Space")
         self._action(p, "Next Frame", lambda: self.session.set_frame(self.session.frame + 1), "Right")
@@ -120,7 +130,13 @@ class StudioWindow(QMainWindow):
         v.addSeparator()
         self.overlay_actions = {attr: self._overlay_action(v, text, attr) for attr, text in
                                 (("show_landmarks", "Landmarks"), ("show_irises", "Irises"),
-                                 ("show_mesh", "Delaunay Mesh"))}
+                                 ("show_mesh", "Delaunay Mesh"), ("show_magnifier", "Magnifier While Dragging"))}
+        v.addSeparator()
+        add_panel_actions(v, self.docks)
+        self.render_menu = RenderMenu(self, self.session)  # renderer, mouth set, background (project settings)
+        h = self.menuBar().addMenu("&Help")
+        self._action(h, "Keyboard Shortcuts…", lambda: ShortcutSheet(self).exec(), "F1")
+        self._action(h, "About SPACE Studio…", lambda: show_about(self))
 
     def _overlay_action(self, menu, text: str, attr: str) -> QAction:  # noqa: ANN001
         """A checkable View item that shows or hides one canvas overlay."""
@@ -146,7 +162,7 @@ class StudioWindow(QMainWindow):
         self.fit_box.toggled.connect(self._fit_toggled)
         self._fit_source: str | None = None
         self.session.media_changed.connect(self._fit_default)
-        for w in (self.mode_box, self.mirror_box, self.overlay_box, self.fit_box):
+        for w in (self.mode_box, self.mirror_box, self.overlay_box, self.fit_box, self.fitting.soft_radius_box):
             bar.addWidget(w)
         bar.addSeparator()
         bar.addAction("▶ / ❚❚", self.playback.toggle)
@@ -185,12 +201,7 @@ class StudioWindow(QMainWindow):
 
     # --- files -----------------------------------------------------------------------
     def _guarded(self, title: str, fn: Callable[[], None]) -> bool:
-        try:
-            fn()
-        except SpaceStudioError as e:
-            QMessageBox.warning(self, title, str(e))
-            return False
-        return True
+        return guarded(self, title, fn)
 
     def open_portrait(self, path: str) -> bool:
         ok = self._guarded("Open portrait", lambda: self.session.open_portrait(path))
@@ -210,7 +221,8 @@ class StudioWindow(QMainWindow):
     def open_project(self, path: str) -> bool:
         if not self.maybe_save():
             return False
-        ok = self._guarded("Open project", lambda: self.session.load(path))
+        opened: list[bool] = []
+        ok = self._guarded("Open project", lambda: opened.append(self._load_project(path))) and opened == [True]
         if ok:
             self._add_recent(path)
             self.offer_recovery(Path(path))
@@ -219,9 +231,14 @@ class StudioWindow(QMainWindow):
                 self.pose.ensure()
         return ok
 
+    def _load_project(self, path: str) -> bool:
+        """Load ``path``, asking before it may open media outside its folder; False if declined."""
+        return load_asking(self, Path(path).name, lambda allow: self.session.load(path, allow)) is not None
+
     def save_to(self, path: str) -> bool:
         ok = self._guarded("Save project", lambda: self.session.save(path))
         if ok:
+            self.autosaver.saved(Path(path))
             self._add_recent(path)
             self._history_changed()
         return ok
@@ -235,7 +252,7 @@ class StudioWindow(QMainWindow):
 
     def new_project(self) -> None:
         if self.maybe_save():
-            self.session.new_project()
+            self.session.adopt(new_project(self.preferences))  # at the preferred fps, blink rate and head
 
     def open_project_dialog(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, "Open project", "", f"SPACE project (*{PROJECT_EXT})")
@@ -243,12 +260,12 @@ class StudioWindow(QMainWindow):
             self.open_project(path)
 
     def open_portrait_dialog(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, "Open portrait", "", "Images (*.png *.jpg *.jpeg *.bmp *.webp)")
+        path, _f = QFileDialog.getOpenFileName(self, "Open portrait", "", f"Images ({file_filter(IMAGE_SUFFIXES)})")
         if path:
             self.open_portrait(path)
 
     def open_audio_dialog(self) -> None:
-        path, _f = QFileDialog.getOpenFileName(self, "Open speech", "", "Audio (*.wav *.mp3 *.flac *.ogg *.m4a)")
+        path, _f = QFileDialog.getOpenFileName(self, "Open speech", "", f"Audio ({file_filter(AUDIO_SUFFIXES)})")
         if path:
             self.open_audio(path)
 
@@ -258,12 +275,24 @@ class StudioWindow(QMainWindow):
             QMessageBox.information(self, "Detect face", "Open a portrait first.")
             return
 
+        def work():  # noqa: ANN202 - the face, or a Refusal saying why not (app/face_fitting.py)
+            return detect_or_refusal(portrait.rgba)
+
         def done(face) -> None:  # noqa: ANN001
+            if isinstance(face, Refusal):
+                self._no_face_found(face)
+                return
             self.session.push(SetRestLandmarks(self.session.project, face))
             self._auto_prepare()
 
-        run_in_background(self, "Detecting face", lambda: detect_rest_face(portrait.rgba), done,
-                          self._status_note if quiet else None)
+        task = run_in_background(self, "Detecting face", work, done, self._status_note if quiet else None)
+        self.activity.track(task, "Finding the face")
+
+    def _no_face_found(self, refused: Refusal) -> None:
+        """Open the portrait in fitting mode, with a banner above the canvas saying why and what to do."""
+        self.mode_box.setCurrentIndex(1)
+        self.fit_box.setChecked(True)
+        self.fitting.refused(refused)
 
     def _auto_prepare(self) -> None:
         """After opening media: detect the face when only the template is there, then run S2L."""
@@ -294,13 +323,14 @@ class StudioWindow(QMainWindow):
         transcript = session.project.settings.transcript
         self._lips_transcript = transcript
 
-        def work():  # noqa: ANN202
+        def work(progress):  # noqa: ANN001, ANN202
             from app.speech_motion import predict_base
 
-            return predict_base(face, audio_path, fps, transcript)
+            return predict_base(face, audio_path, fps, transcript, progress.step)
 
-        run_in_background(self, "Generating lip motion", work, session.set_speech_base,
-                          self._status_note if quiet else None)
+        task = run_with_progress(self, "Generating lip motion", work, session.set_speech_base,
+                                 self._status_note if quiet else None)
+        self.activity.track(task, "Generating lip motion")
 
     def _follow_transcript(self) -> None:
         """Lips made for another transcript (edited, undone, redone) are made again."""
@@ -332,36 +362,21 @@ class StudioWindow(QMainWindow):
             self.recent_menu.addAction(path, lambda p=path: self.open_any(p))
 
     def open_any(self, path: str) -> bool:
-        suffix = Path(path).suffix.lower()
-        if suffix in IMAGE_EXT:
-            return self.open_portrait(path)
-        if suffix in AUDIO_EXT:
-            return self.open_audio(path)
-        return self.open_project(path)
-
-    def _autosave_target(self) -> Path | None:
-        return self.session.path or self.untitled_path
+        """Open an image, speech or project by its name; anything else is explained, not guessed."""
+        kind = file_kind(path)
+        if kind is None:
+            QMessageBox.warning(self, "Open", unknown_kind_message(path))
+            return False
+        opener = {"image": self.open_portrait, "audio": self.open_audio, "project": self.open_project}[kind]
+        return opener(path)
 
     def autosave(self) -> None:
-        """Write a recovery copy beside the project (or in app data while untitled) when dirty."""
-        target = self._autosave_target()
-        if target is not None and not self.session.undo_stack.is_clean:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            self._guarded("Autosave", lambda: write_autosave(self.session.project, target))
+        """Write the recovery copy now (it is also written within 2 s of every edit)."""
+        self.autosaver.write_now()
 
     def offer_recovery(self, path: Path | None = None) -> bool:
         """Offer the autosave of ``path`` (default: the untitled one) when it is newer than the file."""
-        path = path or self.untitled_path
-        found = find_autosave(path) if path is not None else None
-        if found is None:
-            return False
-        answer = QMessageBox.question(self, "Recover", f"Recover unsaved changes from {found.name}?")
-        recovered = answer == QMessageBox.StandardButton.Yes and self._guarded(
-            "Recover", lambda: self.session.adopt(load_autosave(path)))
-        remove_autosave(path)
-        if recovered and path == self.untitled_path:
-            self.session.project.path = None
-        return recovered
+        return self.autosaver.offer_recovery(path)
 
     def maybe_save(self) -> bool:
         """True when it is fine to discard the current project."""
@@ -378,9 +393,7 @@ class StudioWindow(QMainWindow):
         if self.maybe_save():
             self.playback.pause()
             self.playback.audio.shutdown()
-            target = self._autosave_target()
-            if target is not None:
-                remove_autosave(target)
+            self.autosaver.discard()
             event.accept()
         else:
             event.ignore()

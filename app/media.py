@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
@@ -11,6 +12,41 @@ from core.landmarks.face_landmarks import FaceLandmarks
 
 # Where a template face is first placed (fractions of width, height); the user drags it into place.
 TEMPLATE_ANCHORS = {36: (0.36, 0.40), 45: (0.64, 0.40), 8: (0.50, 0.80)}
+
+# What the studio opens, by name (core.image_io / core.audio.audio_io say what they decode).
+IMAGE_SUFFIXES = (".png", ".jpg", ".jpeg", ".bmp", ".webp", ".tif", ".tiff", ".gif")
+AUDIO_SUFFIXES = (".wav", ".mp3", ".flac", ".ogg", ".oga", ".opus", ".m4a", ".aac")
+PROJECT_SUFFIX = ".space.json"
+FileKind = Literal["image", "audio", "project"]
+
+
+def file_kind(path: str | Path) -> FileKind | None:
+    """Which loader a file goes to, by its name; None for a name the studio does not open."""
+    name = Path(path).name.lower()
+    if name.endswith(IMAGE_SUFFIXES):
+        return "image"
+    if name.endswith(AUDIO_SUFFIXES):
+        return "audio"
+    if name.endswith(".json"):  # projects, their autosaves, and any JSON a user drops: the loader says which
+        return "project"
+    return None
+
+
+def unknown_kind_message(path: str | Path) -> str:
+    """Why a file was not opened, and what can be."""
+    suffix = Path(path).suffix or "(no extension)"
+    return (f"Cannot open {Path(path).name}: {suffix} is not a file type the studio opens. "
+            f"Portraits: {_listed(IMAGE_SUFFIXES)}; speech: {_listed(AUDIO_SUFFIXES)}; "
+            f"projects: {PROJECT_SUFFIX}.")
+
+
+def file_filter(suffixes: tuple[str, ...]) -> str:
+    """``*.png *.jpg …`` for a file dialog."""
+    return " ".join(f"*{s}" for s in suffixes)
+
+
+def _listed(suffixes: tuple[str, ...]) -> str:
+    return ", ".join(s.lstrip(".").upper() for s in suffixes)
 
 
 @dataclass

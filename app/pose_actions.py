@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QFileDialog
 from app.background_task import run_in_background
 from app.pose_motion import PoseRequest, pose_deltas
 from core.animation.commands import SetPoseSource
-from core.animation.tracks import PoseSourceSettings
+from core.pose_source import PoseSource
 
 if TYPE_CHECKING:
     from app.main_window import StudioWindow
@@ -31,7 +31,7 @@ class PoseActions:
         self._running: set[PoseRequest] = set()
 
     @property
-    def source(self) -> PoseSourceSettings:
+    def source(self) -> PoseSource:
         return self.session.project.tracks.pose.source
 
     def import_video_dialog(self) -> None:
@@ -50,7 +50,7 @@ class PoseActions:
     def still(self) -> None:
         self._apply(replace(self.source, kind="still"), "Still Head")
 
-    def _apply(self, source: PoseSourceSettings, label: str) -> None:
+    def _apply(self, source: PoseSource, label: str) -> None:
         request = self.session.pose_request(source)
         if request in self.session.poses:
             self._push(source, label)
@@ -62,7 +62,7 @@ class PoseActions:
 
         self._run(request, label, done, None)
 
-    def _push(self, source: PoseSourceSettings, label: str) -> None:
+    def _push(self, source: PoseSource, label: str) -> None:
         command = SetPoseSource(self.session.project.tracks.pose, source)
         command.label = label
         self.session.push(command)

@@ -9,20 +9,17 @@ are never touched.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from pathlib import Path
 
 import numpy as np
 
-from core.animation.tracks import PoseSourceSettings
-
-_KINDS = {"still": "still", "generated": "generate", "from-video": "from-video"}
+from core.pose_source import PoseSource
 
 
 @dataclass(frozen=True)
 class PoseRequest:
     """Everything the deltas depend on (the cache key)."""
 
-    source: PoseSourceSettings
+    source: PoseSource
     audio_path: str | None
     fps: float
     frames: int
@@ -33,16 +30,12 @@ def pose_deltas(request: PoseRequest) -> np.ndarray | None:
 
     Call from a worker thread: imports torch (PoseGen) or mediapipe (video) lazily. Raises core's
     SpaceStudioError subclasses (missing weights, unreadable video, no face in the video)."""
-    from core.pose_source import PoseSource
     from core.pose_source import pose_deltas as core_pose_deltas
 
     source = request.source
     if source.kind == "still":
         return None
-    reference = Path(source.video_path) if source.video_path else None
-    spec = PoseSource(_KINDS[source.kind], source.seed, source.amplitude, reference)
-    mfcc = _mfcc(request)
-    deltas = core_pose_deltas(spec, mfcc, request.fps)
+    deltas = core_pose_deltas(source, _mfcc(request), request.fps)
     return None if deltas is None else fit_length(np.asarray(deltas, np.float64), request.frames)
 
 

@@ -22,11 +22,13 @@ def run_studio(args: list[str]) -> int:
     _gl_format()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("SPACE Studio")
+    from app.action_guard import install_excepthook
     from app.main_window import StudioWindow
 
     data = Path(QStandardPaths.writableLocation(QStandardPaths.StandardLocation.AppDataLocation))
     window = StudioWindow(untitled_path=data / "untitled.space.json")
     window.auto_generate = True
+    install_excepthook(lambda: app.activeWindow() or window)  # a slot's bug: a message box, not an exit
     window.show()
     window.offer_recovery()
     for path in args:

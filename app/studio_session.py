@@ -16,7 +16,7 @@ from app.rig_preview import compose_frames, mouth_envelope
 from app.timeline_items import Item, exists, items
 from core.animation.commands import Command
 from core.animation.project import Project
-from core.animation.tracks import PoseSourceSettings
+from core.pose_source import PoseSource
 from core.animation.project_file import load_project, save_project
 
 DEFAULT_FPS = 30.0  # new projects run at the engine's default frame rate, like the command line
@@ -93,7 +93,7 @@ class StudioSession(QObject):
         self._rigs = None
         self.project_changed.emit()
 
-    def pose_request(self, source: PoseSourceSettings | None = None) -> PoseRequest:
+    def pose_request(self, source: PoseSource | None = None) -> PoseRequest:
         """What the base pose for ``source`` (default: the pose track's) depends on."""
         project = self.project
         audio = str(project.audio_path) if project.audio_path else None
@@ -122,8 +122,11 @@ class StudioSession(QObject):
         self.portrait, self.samples = None, None
         self._replace(Project(fps=DEFAULT_FPS, duration=4.0))
 
-    def load(self, path: str) -> None:
-        self._replace(load_project(Path(path)))
+    def load(self, path: str, allow_outside_media: bool = False) -> Project:
+        """Open the project at ``path`` and return it; media outside its folder raise
+        MediaOutsideProjectError unless ``allow_outside_media`` (the window asks the user first)."""
+        self._replace(load_project(Path(path), allow_outside_media=allow_outside_media))
+        return self.project
 
     def adopt(self, project: Project) -> None:
         """Show ``project`` (e.g. one recovered from an autosave)."""

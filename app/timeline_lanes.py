@@ -1,19 +1,25 @@
-"""Layout of the timeline: which lanes exist, their labels, heights and value ranges."""
+"""Layout of the timeline: lanes in collapsible groups, their labels, heights and value ranges."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from core.animation.tracks import EMOTIONS, GAZE_CHANNELS
 
 RULER_H = 26
 WAVE_H = 40
 HEADER_W = 132
+GROUP_H = 20  # a group's title row (click to fold)
+LANE_H = 26  # default lane height (at least 24 px: room for a value to be read and clicked)
+MIN_LANE_H, MAX_LANE_H = 18, 160
+GROUPS = ("Lips", "Eyes", "Emotion", "Head", "Landmarks")
 
 
 @dataclass(frozen=True)
 class Lane:
-    """One row: ``name`` is the project lane; values map vmin..vmax to bottom..top."""
+    """One row: ``name`` is the project lane; values map vmin..vmax to bottom..top.
+
+    ``keyed`` is False for a lane that only shows generated motion (no keys to add)."""
 
     name: str
     label: str
@@ -22,21 +28,50 @@ class Lane:
     vmax: float = 1.0
     default: float = 0.0
     events: bool = False
+    group: str = "Eyes"
+    keyed: bool = True
+
+    @property
+    def valued(self) -> bool:
+        """Keys of this lane carry a value set by their height (not blinks, not landmark keys)."""
+        return self.keyed and not self.events and self.name != "landmarks"
 
 
 def standard_lanes() -> list[Lane]:
-    lanes = [Lane("blinks", "Blinks", 20, events=True, default=1.0)]
-    lanes += [Lane(f"emotion.{e}", f"Emotion · {e}", 16, 0.0, 1.0, 1.0) for e in EMOTIONS]
-    lanes += [Lane(f"gaze.{c}", "Gaze " + c.replace("_", " "), 20, -1.0, 1.0) for c in GAZE_CHANNELS]
-    lanes += [Lane(f"pose.{c}", f"Head {c}", 20, -30.0, 30.0) for c in ("yaw", "pitch", "roll")]
-    lanes.append(Lane("landmarks", "Landmark keys", 18))
+    """Every lane, in group order."""
+    lanes = [Lane("lips.openness", "Lips · opening", LANE_H + 6, group="Lips", keyed=False)]
+    lanes.append(Lane("blinks", "Blinks", LANE_H, events=True, default=1.0, group="Eyes"))
+    lanes += [Lane(f"gaze.{c}", "Gaze " + c.replace("_", " "), LANE_H, -1.0, 1.0, group="Eyes") for c in GAZE_CHANNELS]
+    lanes += [Lane(f"emotion.{e}", f"Emotion · {e}", LANE_H, 0.0, 1.0, 1.0, group="Emotion") for e in EMOTIONS]
+    lanes += [Lane(f"pose.{c}", f"Head {c}", LANE_H + 6, -30.0, 30.0, group="Head") for c in ("yaw", "pitch", "roll")]
+    lanes.append(Lane("landmarks", "Landmark keys", LANE_H, group="Landmarks"))
     return lanes
 
 
-def lane_tops(lanes: list[Lane]) -> list[int]:
-    """Top y of each lane (below ruler and waveform)."""
-    tops, y = [], RULER_H + WAVE_H
-    for lane in lanes:
-        tops.append(y)
-        y += lane.height
-    return tops
+@dataclass(frozen=True)
+class Layout:
+    """Where each visible lane and each group title lies, top to bottom."""
+
+    lanes: list[Lane]
+    tops: list[int]
+    group_rows: list[tuple[str, int]]
+    height: int
+
+
+def layout(all_lanes: list[Lane], collapsed: set[str], heights: dict[str, int]) -> Layout:
+    """Group titles, then the lanes of each open group, from y = 0."""
+    lanes, tops, rows, y = [], [], [], 0
+    for group in GROUPS:
+        members = [lane for lane in all_lanes if lane.group == group]
+        if not members:
+            continue
+        rows.append((group, y))
+        y += GROUP_H
+        if group in collapsed:
+            continue
+        for lane in members:
+            lane = replace(lane, height=heights.get(lane.name, lane.height))
+            lanes.append(lane)
+            tops.append(y)
+            y += lane.height
+    return Layout(lanes, tops, rows, y)

@@ -1,56 +1,93 @@
-"""The timeline dock's canvas: ruler, waveform, lanes of keys; select, drag, add, delete, zoom."""
+"""The timeline's lanes (the part that scrolls): groups, keys; select, drag, add, delete, resize, fold.
+
+The ruler and waveform above it (``app/timeline_ruler.py``) stay put; both share one
+``TimeMapping``, so a key lies under its ruler tick at every zoom.
+"""
 
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QLineF, QPointF, QRect, QRectF, Qt, Signal
-from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPen, QPixmap, QPolygonF, QWheelEvent
+from PySide6.QtCore import QPointF, QRect, QRectF, Qt
+from PySide6.QtGui import QColor, QKeyEvent, QKeySequence, QMouseEvent, QPainter, QPaintEvent, QPen, QWheelEvent
 from PySide6.QtWidgets import QWidget
 
+from app.base_motion import base_values
 from app.studio_session import StudioSession
-from app.timeline_items import Item, add_command, edit_command, items, noun, remove_command
+from app.time_mapping import TimeMapping
 from app.timeline_clipboard import TimelineClipboard
-from app.timeline_lanes import HEADER_W, RULER_H, WAVE_H, Lane, lane_tops, standard_lanes
+from app.timeline_paint import paint_lanes
+from app.timeline_items import Item, add_command, edit_command, items, noun, remove_command
+from app.timeline_lanes import GROUP_H, HEADER_W, MAX_LANE_H, MIN_LANE_H, Lane, layout, standard_lanes
 
 KEY_PICK = 6.0
+EDGE_PICK = 3.0  # px either side of a lane's bottom edge (label column) that resize it
+VALUE_STEP = 0.01  # a value set by a click lands on hundredths
 
 
 class TimelineView(QWidget):
     """A QWidget painted by hand; every edit goes through ``session.push``."""
 
-    scrubbed = Signal(int)
-
-    def __init__(self, session: StudioSession) -> None:
+    def __init__(self, session: StudioSession, mapping: TimeMapping | None = None) -> None:
         super().__init__()
         self.session = session
-        self.lanes = standard_lanes()
-        self.tops = lane_tops(self.lanes)
-        self.t0, self.px_per_s = 0.0, 120.0
+        self.mapping = mapping or TimeMapping(HEADER_W)
+        self.all_lanes = standard_lanes()
+        self.collapsed: set[str] = set()
+        self.heights: dict[str, int] = {}
         self.clipboard = TimelineClipboard(session)
         self._drag: dict | None = None
         self._band: tuple[QPointF, QPointF] | None = None
+        self._playhead_x: float | None = None
         self.setFocusPolicy(Qt.FocusPolicy.StrongFocus)
-        self.setMinimumHeight(self.tops[-1] + self.lanes[-1].height + 4)
+        self.setMouseTracking(True)
+        self._relayout()
         for sig in (session.project_changed, session.selection_changed, session.media_changed):
             sig.connect(self.update)
+        self.mapping.changed.connect(self.update)
         session.frame_changed.connect(self._playhead_moved)
-        self._playhead_x: float | None = None
+
+    # --- layout ------------------------------------------------------------------------
+    def _relayout(self) -> None:
+        placed = layout(self.all_lanes, self.collapsed, self.heights)
+        self.lanes, self.tops, self.group_rows = placed.lanes, placed.tops, placed.group_rows
+        self.setMinimumHeight(placed.height + 4)
+        self.update()
+
+    def set_collapsed(self, group: str, collapsed: bool) -> None:
+        """Fold (or open) one group of lanes."""
+        (self.collapsed.add if collapsed else self.collapsed.discard)(group)
+        self._relayout()
+
+    def set_lane_height(self, name: str, height: int) -> None:
+        """Resize one lane (clamped to MIN_LANE_H..MAX_LANE_H)."""
+        self.heights[name] = int(np.clip(height, MIN_LANE_H, MAX_LANE_H))
+        self._relayout()
+
+    def group_at(self, y: float) -> str | None:
+        return next((g for g, top in self.group_rows if top <= y < top + GROUP_H), None)
 
     def _playhead_moved(self, frame: int) -> None:
-        """Repaint only the strips under the old and new playhead and the time readout (cheap playback)."""
+        """Repaint only the strips under the old and new playhead (cheap playback)."""
         x = self.x_of(frame / self.session.project.fps)
         for strip in (self._playhead_x, x):
             if strip is not None:
                 self.update(QRect(int(strip) - 3, 0, 7, self.height()))
-        self.update(QRect(0, 0, HEADER_W, RULER_H))
         self._playhead_x = x
 
-    # --- coordinates -----------------------------------------------------------------
+    # --- coordinates -------------------------------------------------------------------
+    @property
+    def t0(self) -> float:
+        return self.mapping.t0
+
+    @property
+    def px_per_s(self) -> float:
+        return self.mapping.px_per_s
+
     def x_of(self, t: float) -> float:
-        return HEADER_W + (t - self.t0) * self.px_per_s
+        return self.mapping.x_of(t)
 
     def t_of(self, x: float) -> float:
-        return self.t0 + (x - HEADER_W) / self.px_per_s
+        return self.mapping.t_of(x)
 
     def snap(self, t: float) -> float:
         fps = self.session.project.fps
@@ -74,11 +111,12 @@ class TimelineView(QWidget):
 
     def key_pos(self, i: int, key: Item) -> QPointF:
         lane = self.lanes[i]
-        y = self.tops[i] + lane.height / 2 if lane.events else self.y_of(i, key.value)
+        y = self.tops[i] + lane.height / 2 if not lane.valued else self.y_of(i, key.value)
         return QPointF(self.x_of(key.time), y)
 
     def keys_of(self, i: int) -> list[Item]:
-        return items(self.session.project.tracks, self.lanes[i].name)
+        lane = self.lanes[i]
+        return items(self.session.project.tracks, lane.name) if lane.keyed else []
 
     def key_at(self, pos: QPointF) -> Item | None:
         i = self.lane_at(pos.y())
@@ -92,127 +130,40 @@ class TimelineView(QWidget):
                 return key
         return None
 
-    # --- painting -------------------------------------------------------------------
-    def paintEvent(self, _event: object) -> None:
+    def edge_at(self, pos: QPointF) -> int | None:
+        """The lane whose bottom edge is under ``pos`` in the label column (drag to resize it)."""
+        if pos.x() >= HEADER_W:
+            return None
+        for i, (lane, top) in enumerate(zip(self.lanes, self.tops)):
+            if abs(top + lane.height - pos.y()) <= EDGE_PICK:
+                return i
+        return None
+
+    # --- painting ----------------------------------------------------------------------
+    def paintEvent(self, event: QPaintEvent) -> None:
         p = QPainter(self)
-        p.fillRect(self.rect(), QColor("#222226"))
-        self._paint_ruler(p)
-        self._paint_wave(p)
-        for i in range(len(self.lanes)):
-            self._paint_lane(p, i)
-        self._paint_playhead(p)
+        paint_lanes(self, p, event.rect())  # only the lanes in view: the scroll area exposes a part
+        self._playhead_x = self.x_of(self.session.frame / self.session.project.fps)
+        p.setPen(QPen(QColor("#ff5252"), 2))
+        p.drawLine(QPointF(self._playhead_x, 0), QPointF(self._playhead_x, self.height()))
         if self._band is not None:
             p.setPen(QPen(QColor("#ffffff"), 1, Qt.PenStyle.DashLine))
             p.drawRect(QRectF(*self._band).normalized())
         p.end()
 
-    def _paint_ruler(self, p: QPainter) -> None:
-        p.fillRect(0, 0, self.width(), RULER_H, QColor("#2d2d33"))
-        fps = self.session.project.fps
-        p.setPen(QColor("#888"))
-        if self.px_per_s / fps >= 6:
-            for f in range(int(max(0, self.t0) * fps), int(self.t_of(self.width()) * fps) + 1):
-                p.drawLine(QPointF(self.x_of(f / fps), RULER_H - 5), QPointF(self.x_of(f / fps), RULER_H))
-        step = max(1, int(80 / self.px_per_s)) if self.px_per_s < 80 else 1
-        p.setPen(QColor("#ccc"))
-        for s in range(int(max(0, self.t0)), int(self.t_of(self.width())) + 1, step):
-            x = self.x_of(s)
-            p.drawLine(QPointF(x, 10), QPointF(x, RULER_H))
-            p.drawText(QPointF(x + 3, 12), f"{s}s · {int(round(s * fps))}f")
+    def base_of(self, lane: Lane) -> np.ndarray | None:
+        """The generated motion drawn faintly under ``lane``'s keys (head pose, lip opening)."""
+        return base_values(self.session, lane.name)
 
-    def _paint_wave(self, p: QPainter) -> None:
-        """The speech's min/max per pixel column, drawn once per view into a cached pixmap."""
-        samples = self.session.samples
-        key = (self.width(), self.t0, self.px_per_s, id(samples), self.session.sample_rate)
-        if getattr(self, "_wave_key", None) != key:
-            self._wave_key, self._wave = key, self._wave_pixmap(samples)
-        p.drawPixmap(0, RULER_H, self._wave)
-
-    def _wave_pixmap(self, samples: np.ndarray | None) -> QPixmap:
-        pixmap = QPixmap(max(self.width(), 1), WAVE_H)
-        pixmap.fill(QColor("#1b1b1f"))
-        p = QPainter(pixmap)
-        p.setPen(QColor("#aaa"))
-        p.drawText(6, 16, "Audio")
-        peaks = self._wave_peaks(samples)
-        if peaks is not None:
-            xs, hi, lo = peaks
-            mid = WAVE_H / 2
-            p.setPen(QColor("#5fb878"))
-            p.drawLines([QLineF(x, mid - a * WAVE_H / 2, x, mid - b * WAVE_H / 2) for x, a, b in zip(xs, hi, lo)])
-        p.end()
-        return pixmap
-
-    def _wave_peaks(self, samples: np.ndarray | None) -> tuple[np.ndarray, np.ndarray, np.ndarray] | None:
-        """Pixel columns with sound and their max / min sample."""
-        if samples is None or len(samples) == 0:
-            return None
-        rate = self.session.sample_rate
-        xs = np.arange(HEADER_W, self.width())
-        idx = np.clip((self.t_of(xs) * rate).astype(int), 0, len(samples) - 1)
-        idx2 = np.clip((self.t_of(xs + 1) * rate).astype(int), 0, len(samples))
-        keep = idx2 > idx
-        if not keep.any():
-            return None
-        xs, idx = xs[keep], idx[keep]
-        bounds = np.append(idx, idx2[keep][-1])  # the last column ends where the view does
-        padded = np.append(samples, np.float32(0))  # reduceat needs the end index inside the array
-        return xs, np.maximum.reduceat(padded, bounds)[:-1], np.minimum.reduceat(padded, bounds)[:-1]
-
-    def _paint_lane(self, p: QPainter, i: int) -> None:
-        lane, top = self.lanes[i], self.tops[i]
-        p.fillRect(0, top, self.width(), lane.height, QColor("#26262b" if i % 2 else "#2a2a30"))
-        p.setPen(QColor("#bbb"))
-        p.drawText(QRectF(6, top, HEADER_W - 8, lane.height), Qt.AlignmentFlag.AlignVCenter, lane.label)
-        keys = self.keys_of(i)
-        if not lane.events and lane.name != "landmarks" and len(keys) > 1:
-            p.setPen(QPen(QColor("#8899ff"), 1))
-            p.drawPolyline(QPolygonF([self.key_pos(i, k) for k in keys]))
-        for key in keys:
-            self._paint_key(p, i, key, key in self.session.selection)
-
-    def _paint_key(self, p: QPainter, i: int, key: Item, selected: bool) -> None:
-        base = "#ff8a65" if key.lane == "landmarks" else "#e0e0e0"
-        colour = QColor("#ffd54a") if selected else QColor("#7f8fa6" if key.generated else base)
-        p.setPen(QPen(colour.darker(150), 1))
-        p.setBrush(colour)
-        c = self.key_pos(i, key)
-        if self.lanes[i].events:
-            w = max(4.0, key.duration * self.px_per_s)
-            p.drawRoundedRect(QRectF(c.x(), c.y() - 6, w, 12), 3, 3)
-            return
-        if key.lane == "landmarks":
-            self._paint_spans(p, c, key.obj, colour)
-            p.drawEllipse(c, 4.5, 4.5)
-            return
-        d = 5.0
-        p.drawPolygon(QPolygonF([c + QPointF(0, -d), c + QPointF(d, 0), c + QPointF(0, d), c + QPointF(-d, 0)]))
-
-    def _paint_spans(self, p: QPainter, c: QPointF, keyframe, colour: QColor) -> None:  # noqa: ANN001
-        """A landmark keyframe's blend: a ramp up over ease_in before it and down over ease_out after."""
-        left, right = c.x() - keyframe.ease_in * self.px_per_s, c.x() + keyframe.ease_out * self.px_per_s
-        faint = QColor(colour)
-        faint.setAlpha(70)
-        p.save()
-        p.setPen(QPen(colour, 1))
-        p.setBrush(faint)
-        p.drawPolygon(QPolygonF([QPointF(left, c.y() + 7), QPointF(c.x(), c.y() - 7), QPointF(right, c.y() + 7)]))
-        p.restore()
-
-    def _paint_playhead(self, p: QPainter) -> None:
-        x = self._playhead_x = self.x_of(self.session.frame / self.session.project.fps)
-        p.setPen(QPen(QColor("#ff5252"), 2))
-        p.drawLine(QPointF(x, 0), QPointF(x, self.height()))
-        p.fillRect(0, 0, HEADER_W, RULER_H, QColor("#2d2d33"))
-        p.setPen(QColor("#fff"))
-        p.drawText(6, 17, f"{self.session.frame / self.session.project.fps:6.2f}s  f{self.session.frame}")
-
-    # --- mouse ----------------------------------------------------------------------
+    # --- mouse -------------------------------------------------------------------------
     def mousePressEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
-        if pos.y() < RULER_H + WAVE_H:
-            self._drag = {"scrub": True}
-            self._scrub(pos.x())
+        group, edge = self.group_at(pos.y()), self.edge_at(pos)
+        if group is not None:
+            self.set_collapsed(group, group not in self.collapsed)
+            return
+        if edge is not None:
+            self._drag = {"resize": self.lanes[edge].name, "from": pos.y(), "height": self.lanes[edge].height}
             return
         item = self.key_at(pos)
         if item is None:
@@ -232,11 +183,15 @@ class TimelineView(QWidget):
 
     def mouseMoveEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
+        if not event.buttons():
+            resize = self.edge_at(pos) is not None
+            self.setCursor(Qt.CursorShape.SizeVerCursor if resize else Qt.CursorShape.ArrowCursor)
+            return
         if self._band is not None:
             self._band = (self._band[0], pos)
             self.update()
-        elif self._drag and self._drag.get("scrub"):
-            self._scrub(pos.x())
+        elif self._drag and "resize" in self._drag:
+            self.set_lane_height(self._drag["resize"], int(self._drag["height"] + pos.y() - self._drag["from"]))
         elif self._drag:
             self._drag_keys(pos)
 
@@ -246,9 +201,9 @@ class TimelineView(QWidget):
         names = [lane.name for lane in self.lanes]
         current = []
         for orig, now in zip(self._drag["orig"], self._drag["current"]):
-            i = names.index(orig.lane)
+            i = names.index(orig.lane) if orig.lane in names else None
             changes: dict = {"time": self.snap(orig.time + dt)}
-            if not self.lanes[i].events and orig.lane != "landmarks" and orig == self._drag["item"]:
+            if i is not None and self.lanes[i].valued and orig == self._drag["item"]:
                 changes["value"] = self.value_of(i, self.y_of(i, orig.value) + pos.y() - self._drag["from"].y())
             if all(getattr(now, k) == v for k, v in changes.items()):
                 current.append(now)
@@ -279,13 +234,24 @@ class TimelineView(QWidget):
     def mouseDoubleClickEvent(self, event: QMouseEvent) -> None:
         pos = event.position()
         i = self.lane_at(pos.y())
-        if i is None or pos.x() < HEADER_W or self.key_at(pos) is not None:
+        if i is None or pos.x() < HEADER_W or not self.lanes[i].keyed or self.key_at(pos) is not None:
             return
-        self.add_item(self.lanes[i], self.snap(self.t_of(pos.x())), self.value_of(i, pos.y()))
+        value = round(self.value_of(i, pos.y()) / VALUE_STEP) * VALUE_STEP
+        self.set_value_at(self.lanes[i], self.snap(self.t_of(pos.x())), value)
+
+    def set_value_at(self, lane: Lane, time: float, value: float) -> Item | None:
+        """Key ``value`` at ``time``: a new key, or the key already at that frame set to it (one undo step)."""
+        there = next((k for k in items(self.session.project.tracks, lane.name) if abs(k.time - time) < 1e-9), None)
+        if there is None or not lane.valued:
+            return self.add_item(lane, time, value)
+        command, item = edit_command(self.session.project.tracks, there, f"Set {noun(lane.name)}", value=value)
+        self.session.push(command)
+        self.session.end_drag()
+        self.session.select([item])
+        return item
 
     def add_item(self, lane: Lane, time: float, value: float) -> Item | None:
-        """Add a key/event at ``time`` (value ignored for blinks, 1 for new emotion keys)."""
-        value = lane.default if lane.name.startswith(("blinks", "emotion")) else value
+        """Add a key/event at ``time`` with ``value`` (ignored for blinks and landmark keys)."""
         try:
             command, item = add_command(self.session.project.tracks, lane.name, time, value)
             self.session.push(command)
@@ -294,20 +260,15 @@ class TimelineView(QWidget):
         self.session.select([item])
         return item
 
-    def _scrub(self, x: float) -> None:
-        frame = int(round(self.snap(self.t_of(x)) * self.session.project.fps))
-        self.session.set_frame(frame)
-        self.scrubbed.emit(frame)
-
     def wheelEvent(self, event: QWheelEvent) -> None:
+        """Ctrl: zoom time; Shift: pan time; plain: the scroll area scrolls the lanes."""
         steps = event.angleDelta().y() / 120
-        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            self.t0 = max(0.0, self.t0 - steps * 60 / self.px_per_s)
+        if event.modifiers() & Qt.KeyboardModifier.ControlModifier:
+            self.mapping.zoom_at(event.position().x(), 1.2**steps)
+        elif event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.mapping.pan_by(steps * 60)
         else:
-            t = self.t_of(event.position().x())
-            self.px_per_s = float(np.clip(self.px_per_s * 1.2**steps, 10, 2000))
-            self.t0 = max(0.0, t - (event.position().x() - HEADER_W) / self.px_per_s)
-        self.update()
+            event.ignore()
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         if event.key() in (Qt.Key.Key_Delete, Qt.Key.Key_Backspace) and self.session.selection:

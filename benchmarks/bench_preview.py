@@ -137,6 +137,55 @@ def measure_key_edit(app, window, frames: Frames, repeats: int) -> list[float]: 
     return out
 
 
+def measure_mouth_shape_edit(app, window, frames: Frames, repeats: int) -> list[float]:  # noqa: ANN001
+    """A strength drag on the mouth-shape lane (one D block under the playhead) → repaint finished, in ms."""
+    from core.animation.commands import SetMouthShapeStrength
+    from core.animation.mouth_shapes import MouthShapeBlock
+
+    session = window.session
+    track, block = session.project.tracks.mouth_shapes, MouthShapeBlock(1.0, 1.3, "D")
+    session.set_frame(int(1.15 * session.project.fps))
+    frames.wait_next()
+    out = []
+    for i in range(repeats):
+        start = time.perf_counter()
+        session.push(SetMouthShapeStrength(track, block, 0.4 + 0.3 * (i % 2), merge=True))
+        frames.wait_next()
+        out.append((frames.last - start) * 1000)
+    session.end_drag()
+    return out
+
+
+def measure_curve_drag(app, window, frames: Frames, repeats: int) -> list[float]:  # noqa: ANN001
+    """Mouse moves dragging a head-yaw key in the Curves dock (pyqtgraph) → repainted canvas, in ms."""
+    from PySide6.QtCore import QPoint, QPointF, Qt
+    from PySide6.QtTest import QTest
+
+    from app.timeline_items import add_command
+
+    session, curves = window.session, window.curves
+    command, _item = add_command(session.project.tracks, "pose.yaw", 1.0, 0.0)
+    session.push(command)
+    curves.show_channels(("pose.yaw",))
+    curves.frame_all()
+    session.set_frame(round(session.project.fps))
+    frames.wait_next()
+    viewport, none = curves.plot.viewport(), Qt.KeyboardModifier.NoModifier
+    start = curves.plot.mapFromScene(curves.plot.getViewBox().mapViewToScene(QPointF(1.0, 0.0)))
+    QTest.mousePress(viewport, Qt.MouseButton.LeftButton, none, start)
+    QTest.mouseMove(viewport, start + QPoint(0, -12))  # past pyqtgraph's drag threshold
+    frames.wait_next()
+    out = []
+    for i in range(repeats):
+        begin = time.perf_counter()
+        QTest.mouseMove(viewport, start + QPoint(0, -3 - i % 8))
+        frames.wait_next()
+        out.append((frames.last - begin) * 1000)
+    QTest.mouseRelease(viewport, Qt.MouseButton.LeftButton, none, start + QPoint(0, -4))
+    assert session.undo_stack.undo_label == "Move Pose Key", "the drag did not reach the key"
+    return out
+
+
 def measure_fit_drag(app, window, frames: Frames, repeats: int) -> list[float]:  # noqa: ANN001
     """Rest mode, "Fit face to anchors": mouth-corner drag re-fits the face → repaint, in ms."""
     window.mode_box.setCurrentIndex(1)
@@ -223,6 +272,8 @@ def main() -> int:
     keys = measure_key_edit(app, window, frames, args.repeats)
     drags = measure_landmark_drag(app, window, frames, args.repeats)
     fits = measure_fit_drag(app, window, frames, args.repeats)
+    mouths = measure_mouth_shape_edit(app, window, frames, args.repeats)
+    curve_drags = measure_curve_drag(app, window, frames, args.repeats)
     direct, readback = renderer_only(window)
     window.canvas.makeCurrent()
     renderer = app.platformName(), window.canvas.ctx.info.get("GL_RENDERER", "?")
@@ -239,6 +290,8 @@ def main() -> int:
         ("edit → repaint: MoveKey via undo stack (median / p90)", _stats(keys), "≤ 50 ms"),
         ("edit → repaint: landmark drag mouse move (median / p90)", _stats(drags), "≤ 50 ms"),
         ("edit → repaint: Fit Face anchor drag move (median / p90)", _stats(fits), "≤ 50 ms"),
+        ("edit → repaint: mouth-shape strength drag (median / p90)", _stats(mouths), "≤ 50 ms"),
+        ("edit → repaint: curve key drag in Curves dock (median / p90)", _stats(curve_drags), "≤ 50 ms"),
         ("warp: render_to widget framebuffer", f"{direct:.1f} ms/frame", ""),
         ("warp: old CPU readback + texture upload", f"{readback:.1f} ms/frame", ""),
     ]

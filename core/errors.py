@@ -17,6 +17,14 @@ class NoFaceError(SpaceStudioError):
     """No face found and no landmarks supplied."""
 
 
+class ImplausibleFaceError(NoFaceError):
+    """A face was found but fails the plausibility checks; ``reason`` says which (one line)."""
+
+    def __init__(self, message: str, reason: str = "") -> None:
+        super().__init__(message)
+        self.reason = reason
+
+
 class LandmarkFileError(SpaceStudioError):
     """A landmark JSON file that is malformed."""
 

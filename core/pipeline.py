@@ -13,32 +13,42 @@ The stages, each a small function the CLI and the studio share:
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import numpy as np
 
+from core import defaults
 from core.animation.compose import ComposedMotion, compose
 from core.animation.composer import to_motion_frames
 from core.animation.keyframes import Key
 from core.animation.tracks import EMOTIONS, Tracks
 from core.audio.audio_io import Audio, load_audio
 from core.emotion_spec import EmotionSpan
+from core.landmarks.face_landmarks import RIG_POINT_COUNT
+from core.memory import release_free_memory
 from core.motion.motion_frames import MotionFrames
 from core.portrait_setup import PortraitSetup
 from core.pose_source import PoseSource, absolute_pose, pose_deltas
-from core.progress import Progress
+from core.progress import Progress, ProgressCallback
+
+if TYPE_CHECKING:
+    from core.render.frame_style import FrameStyle
 
 EMOTION_RAMP_SECONDS = 0.3  # an emotion span eases in and out over this long
+COMPOSE_FRAMES = 2048  # frames composed at once (68 s at 30 fps): ~25 MB of float64 working copies
+
+FrameProgress = Callable[[int, int], None]  # (frames done, frames in all) within one step
 
 
 @dataclass(frozen=True)
 class GenerationOptions:
     """Everything that shapes the motion, beyond the portrait and the audio."""
 
-    fps: float = 30.0
-    blinks_per_minute: float = 15.0
+    fps: float = defaults.FPS
+    blinks_per_minute: float = defaults.BLINKS_PER_MINUTE
     seed: int = 0
     pose: PoseSource = field(default_factory=PoseSource)
     emotions: tuple[EmotionSpan, ...] = ()
@@ -63,12 +73,14 @@ class SpeechMotion:
 def predict_speech_motion(
     audio: Audio, setup: PortraitSetup, fps: float, model_path: Path | None = None,
     emotion: np.ndarray | None = None, transcript: str | None = None,
+    progress: ProgressCallback | None = None,
 ) -> SpeechMotion:
-    """Run S2L on the audio for this portrait's rest face (aligned to ``transcript`` if given)."""
+    """Run S2L on the audio for this portrait's rest face (aligned to ``transcript`` if given);
+    ``progress(stage, done, total)`` follows the work inside (features, phones, frames)."""
     from core.motion.s2l_inference import SpeechToLandmarks
 
     model = SpeechToLandmarks.load(model_path) if model_path else SpeechToLandmarks.load()
-    base, mfcc = model.animate_speech(audio, fps, setup.rest.points68, emotion, transcript)
+    base, mfcc = model.animate_speech(audio, fps, setup.rest.points68, emotion, transcript, progress=progress)
     return SpeechMotion(audio, fps, mfcc, np.asarray(base, np.float32))
 
 
@@ -103,11 +115,23 @@ def emotion_displacements() -> dict[str, np.ndarray] | None:
 
 
 def compose_motion(
-    setup: PortraitSetup, speech: SpeechMotion, tracks: Tracks, base_pose: np.ndarray
+    setup: PortraitSetup, speech: SpeechMotion, tracks: Tracks, base_pose: np.ndarray | None,
+    progress: FrameProgress | None = None,
 ) -> tuple[ComposedMotion, MotionFrames]:
-    """Apply every track to the speech motion and pose it into image pixels."""
-    composed = compose(speech.base, setup.rest, tracks, emotion_displacements(), base_pose, speech.fps)
-    return composed, to_motion_frames(composed, setup.rest.rig_z)
+    """Apply every track to the speech motion and pose it into image pixels, COMPOSE_FRAMES
+    at a time into float32 arrays (composing works in float64, ~6 copies of the clip)."""
+    frames, fps, displacements = speech.frames, speech.fps, emotion_displacements()
+    rig, pixels = np.empty((frames, RIG_POINT_COUNT, 2), np.float32), np.empty((frames, RIG_POINT_COUNT, 2), np.float32)
+    pose, mouth = np.empty((frames, 7), np.float32), np.empty(frames, np.float32)
+    for start in range(0, frames, COMPOSE_FRAMES):
+        block = slice(start, min(frames, start + COMPOSE_FRAMES))
+        part = compose(speech.base[block], setup.rest, tracks, displacements,
+                       None if base_pose is None else base_pose[block], fps, first_frame=start)
+        rig[block], pose[block], mouth[block] = part.rig, part.pose, part.mouth_open
+        pixels[block] = to_motion_frames(part, setup.rest.rig_z).rig
+        if progress is not None:
+            progress(block.stop, frames)
+    return ComposedMotion(fps, rig, pose, mouth), MotionFrames(fps, pixels, pose[:, :6], mouth)
 
 
 @dataclass(frozen=True)
@@ -130,14 +154,17 @@ def animate(
     progress.step("Reading audio", 0, 4)
     audio = load_audio(audio_path)
     progress.step("Predicting lip motion", 1, 4)
-    speech = predict_speech_motion(audio, setup, options.fps, options.model_path,
-                                   transcript=options.transcript)
+    speech = predict_speech_motion(audio, setup, options.fps, options.model_path, transcript=options.transcript,
+                                   progress=progress.step)
+    release_free_memory()  # streamed inference leaves freed blocks in the C heap
     progress.step("Generating pose", 2, 4)
     deltas = pose_deltas(options.pose, speech.mfcc, options.fps)
     base_pose = absolute_pose(setup.face.pose, deltas, speech.frames)
     progress.step("Composing tracks", 3, 4)
     tracks = default_tracks(options, audio.duration)
-    composed, motion = compose_motion(setup, speech, tracks, base_pose)
+    composed, motion = compose_motion(setup, speech, tracks, base_pose,
+                                      lambda done, total: progress.step("Composing tracks", done, total))
+    release_free_memory()
     progress.step("Composing tracks", 4, 4)
     return Animation(setup, speech, tracks, composed, motion, audio_path)
 
@@ -157,17 +184,25 @@ def output_size(setup: PortraitSetup, longer_side: int | None) -> tuple[int, int
 
 
 def rendered_frames(
-    setup: PortraitSetup, motion: MotionFrames, size: tuple[int, int], frames: Sequence[int] | None = None
+    setup: PortraitSetup, motion: MotionFrames, size: tuple[int, int], frames: Sequence[int] | None = None,
+    renderer: str = "warp", style: FrameStyle | None = None,
 ) -> Iterator[np.ndarray]:
-    """Yield H×W×4 RGBA frames rendered headless (EGL)."""
-    from core.render.delaunay_warp import MeshWarpRenderer
+    """Yield H×W×4 RGBA frames rendered headless (EGL) by ``renderer``: warp | neural | auto | drawn
+    (core.render.neural_renderer: the mesh warp, or the warp refined by the learned renderer;
+    core.render.drawn_style: drawn mouths and lids), in ``style`` (a mouth set; over a background: H×W×3)."""
+    from core.render.frame_style import FrameStyle, open_renderer
     from core.render.gl_context import create_headless_context
 
+    style = style or FrameStyle()
     ctx = create_headless_context()
-    renderer = MeshWarpRenderer(ctx, setup.portrait.rgba, setup.face, size)
+    try:
+        frame_renderer = open_renderer(ctx, setup.portrait.rgba, setup.face, size, renderer, style)
+    except BaseException:
+        ctx.release()
+        raise
     try:
         for index in frames if frames is not None else range(len(motion)):
-            yield renderer.render(motion.rig[index], float(motion.mouth_open[index]))
+            yield style.frame(frame_renderer, index, motion.rig[index], float(motion.mouth_open[index]))
     finally:
-        renderer.release()
+        frame_renderer.release()
         ctx.release()

@@ -5,7 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from core.errors import LandmarkFileError
 from core.image_io import Portrait, load_portrait
+from core.input_limits import one_line
 from core.landmarks.face_landmarks import FaceLandmarks
 from core.landmarks.normalized_space import NormalizedFace, normalize
 
@@ -20,8 +22,13 @@ class PortraitSetup:
     notes: tuple[str, ...] = ()
 
 
-def find_face(portrait: Portrait, landmarks_path: Path | None = None) -> tuple[FaceLandmarks, tuple[str, ...]]:
-    """The portrait's landmarks: from the user's JSON when given, else detected (largest face)."""
+def find_face(
+    portrait: Portrait, landmarks_path: Path | None = None, accept_low_confidence: bool = False
+) -> tuple[FaceLandmarks, tuple[str, ...]]:
+    """The portrait's landmarks: from the user's JSON when given, else detected (largest face).
+
+    Detected faces must pass the plausibility checks (ImplausibleFaceError otherwise)
+    unless ``accept_low_confidence``."""
     if landmarks_path is not None:
         from core.landmarks.landmark_json import load_landmarks
 
@@ -29,8 +36,10 @@ def find_face(portrait: Portrait, landmarks_path: Path | None = None) -> tuple[F
         return _scaled_to(face, portrait), ()
     from core.landmarks.detector import detect_largest_face
 
-    face, count = detect_largest_face(portrait.rgba[:, :, :3])
+    face, count = detect_largest_face(portrait.rgba[:, :, :3], accept_low_confidence=accept_low_confidence)
     notes = (f"{count} faces found; animating the largest.",) if count > 1 else ()
+    if face.source == "drawn":
+        notes += ("The face was read as a flat-colour drawing (pupils, mouth, chin); check it in the studio.",)
     return face, notes
 
 
@@ -40,6 +49,11 @@ def _scaled_to(face: FaceLandmarks, portrait: Portrait) -> FaceLandmarks:
     if face.image_size in ((0, 0), (width, height)):
         return face
     factor = width / face.image_size[0]
+    if abs(face.image_size[1] * factor - height) > max(2.0, 0.02 * height):
+        # Scaling by the width alone would put the points off the face (or off the image).
+        raise LandmarkFileError(
+            f"The landmarks are for a {face.image_size[0]}×{face.image_size[1]} image, but "
+            f"'{portrait.path.name}' is {width}×{height}: not the same proportions — is it the right image?")
     return scale_face(face, factor, (width, height))
 
 
@@ -58,8 +72,14 @@ def scale_face(face: FaceLandmarks, factor: float, image_size: tuple[int, int]) 
     )
 
 
-def prepare_portrait(image_path: Path, landmarks_path: Path | None = None) -> PortraitSetup:
+def prepare_portrait(
+    image_path: Path, landmarks_path: Path | None = None, accept_low_confidence: bool = False
+) -> PortraitSetup:
     """Load the image and find (or read) its face; raises SpaceStudioError subclasses."""
     portrait = load_portrait(image_path)
-    face, notes = find_face(portrait, landmarks_path)
-    return PortraitSetup(portrait, face, normalize(face), notes + tuple(portrait.notes))
+    face, notes = find_face(portrait, landmarks_path, accept_low_confidence)
+    try:
+        rest = normalize(face)
+    except ValueError as err:  # degenerate geometry the file checks did not catch
+        raise LandmarkFileError(one_line(f"The landmarks of '{Path(image_path).name}' cannot be used: {err}.")) from None
+    return PortraitSetup(portrait, face, rest, notes + tuple(portrait.notes))

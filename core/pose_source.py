@@ -7,15 +7,22 @@ pose so the first frame is the portrait as painted.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Literal
 
 import numpy as np
 
 from core.errors import SpaceStudioError
 from core.landmarks.face_landmarks import HeadPose
 
+PoseKind = Literal["still", "generated", "from-video"]
+POSE_KINDS: tuple[str, ...] = ("still", "generated", "from-video")
+# The command line's words for the kinds (``--pose generate``); the project file, the studio
+# and the pipeline all hold the kind itself.
 POSE_MODES = ("still", "generate", "from-video")
+_KIND_OF_MODE: dict[str, PoseKind] = {"still": "still", "generate": "generated", "from-video": "from-video"}
 # Largest turn (yaw, pitch, roll degrees) a generated or copied head motion may add to the
 # portrait's own pose. One image warped in 2D cannot show the far side of a face: beyond
 # about this much the near cheek, nose and jaw fold over themselves (a 3/4-view photo
@@ -26,24 +33,41 @@ ROTATION_LIMITS = np.array([12.0, 10.0, 10.0])
 TRANSLATION_LIMITS = np.array([0.2, 0.2, 0.15])
 
 
+# Beyond this a generated head motion is all soft limit (see ROTATION_LIMITS): 10 is plenty.
+MAX_AMPLITUDE = 10.0
+
+
 class PoseSpecError(SpaceStudioError):
     """A --pose value that cannot be understood."""
 
 
 @dataclass(frozen=True)
 class PoseSource:
-    """still | generate (seeded PoseGen) | from-video (a reference clip's head motion)."""
+    """Where the base head pose comes from — the one type of the command line, the pipeline,
+    the project's pose track and the studio: the still portrait, PoseGen (``seed``), or a
+    reference video's head motion (``video_path``), scaled by ``amplitude``."""
 
-    mode: str = "still"
+    kind: PoseKind = "still"
     seed: int = 0
     amplitude: float = 1.0
-    reference: Path | None = None
+    video_path: str | None = None
 
     def __post_init__(self) -> None:
-        if self.mode not in POSE_MODES:
-            raise PoseSpecError(f"Unknown pose mode '{self.mode}'; use still, generate or from-video REF.mp4.")
-        if self.mode == "from-video" and self.reference is None:
+        if self.video_path is not None:
+            object.__setattr__(self, "video_path", str(self.video_path))
+        if self.kind not in POSE_KINDS:
+            raise PoseSpecError(f"Unknown pose mode '{self.kind}'; use still, generate or from-video REF.mp4.")
+        if self.kind == "from-video" and not self.video_path:
             raise PoseSpecError("--pose from-video needs a reference video: --pose from-video REF.mp4")
+        if not (math.isfinite(self.amplitude) and 0.0 <= self.amplitude <= MAX_AMPLITUDE):
+            raise PoseSpecError(f"Pose amplitude must be between 0 and {MAX_AMPLITUDE:g}, got {self.amplitude:g}.")
+
+
+def pose_kind(mode: str) -> PoseKind:
+    """The kind a command-line word (``still``, ``generate``, ``from-video``) names."""
+    if mode not in _KIND_OF_MODE:
+        raise PoseSpecError(f"Unknown pose mode '{mode}'; use still, generate or from-video REF.mp4.")
+    return _KIND_OF_MODE[mode]
 
 
 def parse_pose_args(values: list[str], seed: int, amplitude: float) -> PoseSource:
@@ -52,23 +76,23 @@ def parse_pose_args(values: list[str], seed: int, amplitude: float) -> PoseSourc
     if mode == "from-video":
         if len(rest) != 1:
             raise PoseSpecError("--pose from-video needs exactly one reference video.")
-        return PoseSource(mode, seed, amplitude, Path(rest[0]))
+        return PoseSource("from-video", seed, amplitude, rest[0])
     if rest:
         raise PoseSpecError(f"--pose {mode} takes no further value (got {' '.join(rest)}).")
-    return PoseSource(mode, seed, amplitude)
+    return PoseSource(pose_kind(mode), seed, amplitude)
 
 
 def pose_deltas(source: PoseSource, mfcc: np.ndarray, fps: float) -> np.ndarray | None:
     """T×6 deltas for the source, or None for a still head."""
-    if source.mode == "generate":
+    if source.kind == "generated":
         from core.motion.posegen import PoseGenerator
 
         return PoseGenerator.load().generate(mfcc, seed=source.seed, amplitude=source.amplitude, fps=fps)
-    if source.mode == "from-video":
+    if source.kind == "from-video":
         from core.motion.pose_from_video import poses_from_video
 
-        assert source.reference is not None
-        deltas = poses_from_video(source.reference, fps)[:, :6] * source.amplitude
+        assert source.video_path is not None
+        deltas = poses_from_video(Path(source.video_path), fps)[:, :6] * source.amplitude
         return _fit_length(deltas, len(mfcc))
     return None
 

@@ -43,24 +43,28 @@ class Progress:
         return self._cancel.is_set()
 
 
-class TextProgressBar:
-    """A one-line progress bar on a terminal stream (redrawn at most 10×/s)."""
+LOG_EVERY_S = 10.0  # a log or pipe gets a line at least this often inside a long stage
 
-    def __init__(self, stream: TextIO = sys.stderr, width: int = 30) -> None:
+
+class TextProgressBar:
+    """A one-line progress bar on a terminal stream (redrawn at most 10×/s); on a log or a
+    pipe, a line per finished stage and one every LOG_EVERY_S inside a long stage."""
+
+    def __init__(self, stream: TextIO = sys.stderr, width: int = 30,
+                 clock: Callable[[], float] = time.monotonic) -> None:
         self._stream = stream
         self._width = width
+        self._clock = clock
         self._last_draw = 0.0
         self._stage = ""
+        self._logged = ("", clock())  # the stage last written to a log, and when
         self._interactive = bool(getattr(stream, "isatty", lambda: False)())
 
     def __call__(self, stage: str, done: int, total: int) -> None:
-        now = time.monotonic()
+        now = self._clock()
         finished = total > 0 and done >= total
         if not self._interactive:
-            # Logs and pipes get one line per finished stage, not a pile of redraws.
-            if finished:
-                self._stream.write(f"{stage}: {done}/{total} done\n")
-                self._stream.flush()
+            self._log_line(stage, done, total, finished, now)
             return
         if stage == self._stage and not finished and now - self._last_draw < 0.1:
             return
@@ -74,6 +78,20 @@ class TextProgressBar:
         if finished:
             self._stream.write("\n")
             self._stage = ""
+        self._stream.flush()
+
+    def _log_line(self, stage: str, done: int, total: int, finished: bool, now: float) -> None:
+        """Logs and pipes get one line per finished stage, not a pile of redraws, and a
+        line now and then inside a long one so a watcher sees it is moving."""
+        if stage != self._logged[0]:
+            self._logged = (stage, now)
+        if finished:
+            self._stream.write(f"{stage}: {done}/{total} done\n")
+        elif now - self._logged[1] >= LOG_EVERY_S:
+            self._stream.write(f"{stage}: {done}/{total}\n")
+        else:
+            return
+        self._logged = (stage, now)
         self._stream.flush()
 
     def close(self) -> None:

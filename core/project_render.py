@@ -10,16 +10,34 @@ from pathlib import Path
 
 import numpy as np
 
-from core.animation.project import Project
+from core.animation.project import Project, RenderSettings
 from core.audio.audio_io import load_audio
 from core.errors import ProjectFileError
 from core.landmarks.normalized_space import normalize
 from core.pipeline import Animation, SpeechMotion, compose_motion, predict_speech_motion
 from core.portrait_setup import PortraitSetup, find_face
-from core.pose_source import PoseSource, absolute_pose, pose_deltas
+from core.pose_source import absolute_pose, pose_deltas
 from core.progress import Progress
 
-_POSE_KINDS = {"still": "still", "generated": "generate", "from-video": "from-video"}
+
+def render_settings(project: Project, renderer: str | None = None, mouth_set: Path | None = None,
+                    background: str | None = None) -> RenderSettings:
+    """The project's render settings, each replaced by the command line's when given (not None).
+
+    A mouth set given alone turns a warp or neural project to the drawn style, which draws it."""
+    saved = project.render
+    if renderer is None:
+        renderer = saved.renderer if mouth_set is None or saved.renderer in ("auto", "drawn") else "drawn"
+    return RenderSettings(renderer, saved.mouth_set if mouth_set is None else Path(mouth_set),
+                          saved.background if background is None else background)
+
+
+def frame_style_of(render: RenderSettings):  # noqa: ANN201 - core.render.frame_style.FrameStyle
+    """The FrameStyle (mouth set read and checked now, background parsed) for ``render``."""
+    from core.render.frame_style import FrameStyle
+
+    background = None if render.background is None else str(render.background)
+    return FrameStyle.from_options(render.effective_mouth_set, background)
 
 
 def project_setup(project: Project) -> PortraitSetup:
@@ -36,16 +54,9 @@ def project_setup(project: Project) -> PortraitSetup:
     return PortraitSetup(portrait, face, normalize(face), notes + tuple(portrait.notes))
 
 
-def project_pose_source(project: Project) -> PoseSource:
-    """The pose track's source settings in the pipeline's terms."""
-    source = project.tracks.pose.source
-    reference = Path(source.video_path) if source.video_path else None
-    return PoseSource(_POSE_KINDS[source.kind], source.seed, source.amplitude, reference)
-
-
 def base_pose_for(project: Project, setup: PortraitSetup, speech: SpeechMotion) -> np.ndarray:
     """T×7 absolute base pose from the project's pose source."""
-    deltas = pose_deltas(project_pose_source(project), speech.mfcc, speech.fps)
+    deltas = pose_deltas(project.tracks.pose.source, speech.mfcc, speech.fps)
     return absolute_pose(setup.face.pose, deltas, speech.frames)
 
 

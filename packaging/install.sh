@@ -29,7 +29,7 @@ fi
 [ -x .venv/bin/python ] || python3.11 -m venv .venv 2>/dev/null || python3 -m venv .venv
 pip=(.venv/bin/python -m pip install -q --disable-pip-version-check)
 # The CPU build of torch first, so nothing later resolves torch to a CUDA build.
-"${pip[@]}" "torch==2.13.0"
+bash packaging/install_torch.sh .venv/bin/python
 "${pip[@]}" -e ".[test]"
 # mediapipe's own pins (numpy<2, jax, opencv-contrib) conflict with ours and are not
 # needed for the face mesh; its runtime needs are in pyproject.toml.

@@ -14,17 +14,20 @@ from typing import TYPE_CHECKING, Any
 from core.animation.blink_track import BlinkEvent, BlinkTrack
 from core.animation.keyframes import Curve, Key
 from core.animation.landmark_track import LandmarkKeyframe, LandmarkKeyframeTrack
-from core.animation.tracks import PoseMode, PoseSourceSettings, PoseTrack
+from core.animation.mouth_shapes import MouthShapeBlock, MouthShapeTrack, merged, split, with_edge, with_shape, with_strength, without
+from core.animation.tracks import PoseMode, PoseTrack
+from core.pose_source import PoseSource
 from core.animation.undo_stack import Command, Macro, UndoStack, UndoState
 
 if TYPE_CHECKING:
-    from core.animation.project import GenerationSettings, Project
+    from core.animation.project import GenerationSettings, Project, RenderSettings
     from core.landmarks.face_landmarks import FaceLandmarks
 
 __all__ = [
-    "AddBlink", "AddKey", "AddLandmarkKeyframe", "Command", "Macro", "MoveBlink", "MoveKey",
+    "AddBlink", "AddKey", "AddLandmarkKeyframe", "Command", "EditMouthShapes", "FollowModelMouth", "Macro",
+    "MergeMouthShapes", "MoveBlink", "MoveKey", "MoveMouthShapeEdge", "SetMouthShape", "SetMouthShapeStrength", "SplitMouthShape",
     "RegenerateBlinks", "RemoveBlink", "RemoveKey", "RemoveLandmarkKeyframe", "ReplaceKey",
-    "ResizeBlink", "SetAttribute", "SetGenerationSettings", "SetKeyEasing", "SetKeyValue",
+    "ResizeBlink", "SetAttribute", "SetGenerationSettings", "SetRenderSettings", "SetKeyEasing", "SetKeyValue",
     "SetGazeLinked", "SetPoseAmplitude", "SetPoseMode", "SetPoseSeed", "SetPoseSource",
     "SetRestLandmarks", "UndoStack", "UndoState", "UpdateLandmarkKeyframe",
 ]
@@ -269,7 +272,7 @@ def SetPoseMode(track: PoseTrack, mode: PoseMode) -> SetAttribute:  # noqa: N802
 
 
 def SetPoseSource(  # noqa: N802
-    track: PoseTrack, source: PoseSourceSettings, merge: bool = False
+    track: PoseTrack, source: PoseSource, merge: bool = False
 ) -> SetAttribute:
     """'Set Pose Source' (kind, seed, amplitude, video path — all in one value)."""
     return SetAttribute(track, "source", source, "Set Pose Source", merge)
@@ -300,3 +303,67 @@ def SetGenerationSettings(  # noqa: N802
 ) -> SetAttribute:
     """'Change Settings': blink rate and seed, emotion defaults, look-ahead."""
     return SetAttribute(project, "settings", settings, "Change Settings", merge)
+
+
+# --- mouth shapes ------------------------------------------------------------
+class EditMouthShapes(Command):
+    """Replace the mouth-shape overrides with ``blocks`` (an edit from core.animation.mouth_shapes).
+
+    With ``merge=True`` (an edge or strength drag, each move computed from the state the
+    drag began with) consecutive edits of one label merge until ``UndoStack.end_merge()``."""
+
+    def __init__(self, track: MouthShapeTrack, blocks: tuple[MouthShapeBlock, ...], label: str,
+                 merge: bool = False) -> None:
+        self.track, self.old, self.new, self.label = track, track.blocks, tuple(blocks), label
+        self.merge_id = ("mouth-shapes", id(track), label) if merge else None
+
+    def do(self) -> None:
+        self.track.set_blocks(self.new)
+
+    def undo(self) -> None:
+        self.track.set_blocks(self.old)
+
+    def merge_with(self, other: Command) -> bool:
+        if not isinstance(other, EditMouthShapes) or other.old != self.new:
+            return False
+        self.new = other.new
+        return True
+
+
+def SetMouthShape(track: MouthShapeTrack, block: MouthShapeBlock, shape: str) -> EditMouthShapes:  # noqa: N802
+    """'Change Mouth Shape' of a shown block (derived or override)."""
+    return EditMouthShapes(track, with_shape(track.blocks, block, shape), "Change Mouth Shape")
+
+
+def SetMouthShapeStrength(track: MouthShapeTrack, block: MouthShapeBlock, strength: float,  # noqa: N802
+                          merge: bool = False) -> EditMouthShapes:
+    """'Set Mouth Shape Strength' (0..1)."""
+    return EditMouthShapes(track, with_strength(track.blocks, block, strength), "Set Mouth Shape Strength", merge)
+
+
+def MoveMouthShapeEdge(track: MouthShapeTrack, began: tuple[MouthShapeBlock, ...], left: MouthShapeBlock,  # noqa: N802
+                       right: MouthShapeBlock, time: float) -> EditMouthShapes:
+    """'Move Mouth Shape Edge' between ``left`` and ``right`` to ``time``, computed from the
+    overrides the drag ``began`` with; drag moves merge into one step."""
+    return EditMouthShapes(track, with_edge(began, left, right, time), "Move Mouth Shape Edge", merge=True)
+
+
+def SplitMouthShape(track: MouthShapeTrack, block: MouthShapeBlock, time: float) -> EditMouthShapes:  # noqa: N802
+    """'Split Mouth Shape' at ``time`` (ValueError too near an edge)."""
+    return EditMouthShapes(track, split(track.blocks, block, time), "Split Mouth Shape")
+
+
+def MergeMouthShapes(track: MouthShapeTrack, left: MouthShapeBlock, right: MouthShapeBlock) -> EditMouthShapes:  # noqa: N802
+    """'Merge Mouth Shapes': ``right`` joins ``left`` (its shape and strength)."""
+    return EditMouthShapes(track, merged(track.blocks, left, right), "Merge Mouth Shapes")
+
+
+def FollowModelMouth(track: MouthShapeTrack, block: MouthShapeBlock) -> EditMouthShapes:  # noqa: N802
+    """'Follow the Model': drop an override; the lips there are the model's again."""
+    return EditMouthShapes(track, without(track.blocks, block), "Follow the Model")
+
+
+# --- render settings ----------------------------------------------------------
+def SetRenderSettings(project: Project, render: RenderSettings) -> SetAttribute:  # noqa: N802
+    """'Change Render Style': renderer, mouth set and background together (one undo step)."""
+    return SetAttribute(project, "render", render, "Change Render Style")

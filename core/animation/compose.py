@@ -1,6 +1,8 @@
 """Base speech motion + timeline tracks → the normalized rig per frame (and its pose).
 
 Order (each step sees the previous one's points):
+0. mouth shapes: the user's overrides on the mouth-shape lane pull the speech-driven
+   lips and jaw towards their shapes (core.animation.mouth_shape_lips);
 1. emotion offsets (weights × per-emotion displacements) on brows, eyes and
    mouth corners only — jaw and lip opening stay speech-driven;
 2. landmark keyframe offsets (any of the 68 points);
@@ -22,7 +24,9 @@ from typing import Protocol
 
 import numpy as np
 
+from core.animation.mouth_shape_lips import apply_mouth_shapes
 from core.animation.tracks import EMOTIONS, Tracks
+from core.landmarks.face_geometry import mouth_openness
 from core.landmarks.face_landmarks import HeadPose
 from core.motion.blink import close_lids
 from core.motion.gaze import apply_gaze
@@ -84,10 +88,15 @@ def compose(
     emotion_displacements: Mapping[str, np.ndarray] | None,
     base_pose: np.ndarray | None,
     fps: float,
+    first_frame: int = 0,
 ) -> ComposedMotion:
-    """Apply every track to the speech-driven ``base_norm`` (T×68×2 normalized)."""
+    """Apply every track to the speech-driven ``base_norm`` (T×68×2 normalized).
+
+    ``base_norm`` (and ``base_pose``) may be a block of a longer clip starting at
+    ``first_frame``: every track is evaluated per frame, so blocks compose independently."""
     points = np.array(base_norm, np.float64, copy=True)
-    times = np.arange(points.shape[0], dtype=np.float64) / fps
+    times = (first_frame + np.arange(points.shape[0], dtype=np.float64)) / fps
+    points = apply_mouth_shapes(points, tracks.mouth_shapes.blocks, times, rest.points68)
     points += emotion_offsets(tracks.emotion.weights(times), emotion_displacements)
     points += tracks.landmarks.offsets(times)
     upper, lower = lids_following_eyes(points, rest)
@@ -100,7 +109,8 @@ def compose(
         [points, upper.reshape(len(times), -1, 2), lower.reshape(len(times), -1, 2), iris], axis=1
     )
     pose = tracks.pose.evaluate(times, base_pose if base_pose is not None else rest_pose(rest, len(times)))
-    return ComposedMotion(fps, rig.astype(np.float32), pose.astype(np.float32), mouth_openness(points))
+    return ComposedMotion(fps, rig.astype(np.float32), pose.astype(np.float32),
+                          np.clip(mouth_openness(points), 0.0, 1.0).astype(np.float32))
 
 
 def emotion_offsets(weights: np.ndarray, displacements: Mapping[str, np.ndarray] | None) -> np.ndarray:
@@ -144,13 +154,6 @@ def iris_following_eyes(points: np.ndarray, rest: RestFace) -> np.ndarray:
     delta = points - rest_points[None]
     shift = np.stack([delta[:, 36:42].mean(axis=1), delta[:, 42:48].mean(axis=1)], axis=1)
     return np.asarray(rest.iris, np.float64)[None] + shift
-
-
-def mouth_openness(points: np.ndarray) -> np.ndarray:
-    """T values 0..1: mean inner-lip gap over the mouth width."""
-    gap = np.abs(points[:, [67, 66, 65], 1] - points[:, [61, 62, 63], 1]).mean(axis=1)
-    width = np.linalg.norm(points[:, 54] - points[:, 48], axis=1)
-    return np.clip(gap / np.maximum(width, 1e-9), 0.0, 1.0).astype(np.float32)
 
 
 def rest_pose(rest: RestFace, frames: int) -> np.ndarray:

@@ -1,23 +1,24 @@
 """The Project: media, the portrait's landmarks, settings, tracks and undo history.
 
 Views subscribe to ``Project.changed`` (payload: the name of what changed —
-"media", "timing", "rest_landmarks", "settings") and to ``project.tracks.changed``
+"media", "timing", "rest_landmarks", "settings", "render") and to ``project.tracks.changed``
 for timeline edits, and ``project.undo_stack.changed`` for the Undo menu and
 the unsaved-changes mark (``not undo_stack.is_clean``).
 """
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
 
+from core import defaults
 from core.animation.events import Signal
 from core.animation.tracks import EMOTIONS, Tracks
 from core.animation.undo_stack import UndoStack
 from core.landmarks.face_landmarks import FaceLandmarks
+from core.timebase import frame_count, frame_times
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ class GenerationSettings:
     forced-aligned to them instead of guessed from the sound.
     """
 
-    blink_rate: float = 17.0
+    blink_rate: float = defaults.BLINKS_PER_MINUTE
     blink_seed: int = 0
     emotion_defaults: dict[str, float] = field(default_factory=dict)
     look_ahead: float = 0.0
@@ -45,6 +46,33 @@ class GenerationSettings:
             raise ValueError(f"blink rate must not be negative, got {self.blink_rate}")
 
 
+RENDERERS = ("auto", "warp", "neural", "drawn")  # the command line's --renderer choices
+
+
+@dataclass(frozen=True)
+class RenderSettings:
+    """How frames are drawn (the command line's ``--renderer``, ``--mouth-set``, ``--background``).
+
+    renderer: auto | warp | neural | drawn; mouth_set: a folder of sprite mouths (drawn style
+    only: it is ignored under warp and neural, see ``effective_mouth_set``); background: what
+    shows behind a transparent portrait — a colour as text (``#RRGGBB``) or an image file (a Path);
+    None = transparent (mp4 then uses core.render.background's neutral default).
+    """
+
+    renderer: str = "auto"
+    mouth_set: Path | None = None
+    background: str | Path | None = None
+
+    def __post_init__(self) -> None:
+        if self.renderer not in RENDERERS:
+            raise ValueError(f"renderer must be one of {', '.join(RENDERERS)}, got {self.renderer!r}")
+
+    @property
+    def effective_mouth_set(self) -> Path | None:
+        """The mouth set that is drawn: only the drawn style (auto or drawn) draws sprites."""
+        return self.mouth_set if self.renderer in ("auto", "drawn") else None
+
+
 class Project:
     """Everything a saved .space project holds; edits go through ``undo_stack``."""
 
@@ -52,11 +80,12 @@ class Project:
         self,
         portrait_path: Path | None = None,
         audio_path: Path | None = None,
-        fps: float = 30.0,
+        fps: float = defaults.FPS,
         duration: float = 0.0,
         rest_landmarks: FaceLandmarks | None = None,
         settings: GenerationSettings | None = None,
         tracks: Tracks | None = None,
+        render: RenderSettings | None = None,
     ) -> None:
         self.changed: Signal[str] = Signal()
         self._portrait_path = portrait_path
@@ -65,6 +94,7 @@ class Project:
         self._duration = max(float(duration), 0.0)
         self._rest_landmarks = rest_landmarks
         self._settings = settings or GenerationSettings()
+        self._render = render or RenderSettings()
         self.tracks = tracks or Tracks()
         self.undo_stack = UndoStack()
         self.path: Path | None = None  # where it was last saved or loaded
@@ -110,12 +140,12 @@ class Project:
 
     @property
     def frame_count(self) -> int:
-        """ceil(duration × fps), as core.audio.features counts frames."""
-        return int(math.ceil(self._duration * self._fps - 1e-9))
+        """ceil(duration × fps): the engine's one frame count (core.timebase)."""
+        return frame_count(self._duration, self._fps)
 
     def frame_times(self) -> np.ndarray:
         """Time (s) of each frame: i / fps."""
-        return np.arange(self.frame_count, dtype=np.float64) / self._fps
+        return frame_times(self.frame_count, self._fps)
 
     def snap(self, time: float) -> float:
         """``time`` rounded to the nearest frame (what the UI shows)."""
@@ -141,6 +171,17 @@ class Project:
         self._settings = value
         self._apply_emotion_defaults()
         self.changed.emit("settings")
+
+    @property
+    def render(self) -> RenderSettings:
+        """Renderer, mouth set and background: what the studio previews and exports, and
+        what ``render-project`` uses unless its command line says otherwise."""
+        return self._render
+
+    @render.setter
+    def render(self, value: RenderSettings) -> None:
+        self._render = value
+        self.changed.emit("render")
 
     def _apply_emotion_defaults(self) -> None:
         # A curve's default is what it returns with no keys: that is the emotion default.

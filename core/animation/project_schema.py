@@ -1,4 +1,4 @@
-"""Project ↔ plain JSON data (schema version 1). File handling is in project_file.py.
+"""Project ↔ plain JSON data (schema version 3: 2 + the render settings; 2: 1 + the mouth-shape overrides). File handling is in project_file.py.
 
 Malformed data raises KeyError / TypeError / ValueError here; project_file turns
 them into ProjectFileError with the file name.
@@ -7,28 +7,31 @@ them into ProjectFileError with the file name.
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from core.animation.blink_track import BlinkEvent, BlinkTrack
-from core.animation.keyframes import Curve, Key
+from core.animation.keyframes import TIME_EPSILON, Curve, Key
 from core.animation.landmark_track import LandmarkKeyframe, LandmarkKeyframeTrack
-from core.animation.project import GenerationSettings, Project
+from core.animation.mouth_shapes import MouthShapeBlock, MouthShapeTrack
+from core.animation.project import RENDERERS, GenerationSettings, Project, RenderSettings
 from core.animation.tracks import (
     EMOTIONS,
     GAZE_CHANNELS,
     POSE_CHANNELS,
     EmotionTrack,
     GazeTrack,
-    PoseSourceSettings,
     PoseTrack,
     Tracks,
 )
+from core.input_limits import finite_array, number, one_line, short_list
 from core.landmarks.face_landmarks import FaceLandmarks, HeadPose
+from core.pose_source import MAX_AMPLITUDE, POSE_KINDS, PoseSource, PoseSpecError
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 3
 Json = dict[str, Any]
 
 
@@ -50,12 +53,14 @@ def project_to_json(project: Project, project_dir: Path) -> Json:
             "look_ahead": project.settings.look_ahead,
             "transcript": project.settings.transcript,
         },
+        "render": _render_to_json(project.render, project_dir),
         "tracks": {
             "emotion": _curves_to_json(tracks.emotion.curves),
             "blinks": [[e.time, e.duration, e.generated] for e in tracks.blinks.events],
             "gaze": {"linked": tracks.gaze.linked, "curves": _curves_to_json(tracks.gaze.curves)},
-            "pose": _pose_to_json(tracks.pose),
+            "pose": _pose_to_json(tracks.pose, project_dir),
             "landmark_keyframes": [_landmark_keyframe_to_json(k) for k in tracks.landmarks.keyframes],
+            "mouth_shapes": [[b.start, b.end, b.shape, b.strength] for b in tracks.mouth_shapes.blocks],
         },
     }
 
@@ -69,16 +74,27 @@ def _relative(path: Path | None, project_dir: Path) -> str | None:
         return Path(path).absolute().as_posix()
 
 
+def _render_to_json(render: RenderSettings, project_dir: Path) -> Json:
+    """Mouth set and background image are media: relative paths like the portrait's; a colour stays text."""
+    background = render.background
+    return {
+        "renderer": render.renderer,
+        "mouth_set": _relative(render.mouth_set, project_dir),
+        "background": _relative(background, project_dir) if isinstance(background, Path) else background,
+    }
+
+
 def _curves_to_json(curves: dict[str, Curve]) -> Json:
     # Only curves with keys are written: defaults come from the settings.
     return {name: [[k.time, k.value, k.easing] for k in c.keys] for name, c in curves.items() if len(c)}
 
 
-def _pose_to_json(pose: PoseTrack) -> Json:
+def _pose_to_json(pose: PoseTrack, project_dir: Path) -> Json:
     source = pose.source
     return {
         "mode": pose.mode,
-        "source": {"kind": source.kind, "seed": source.seed, "amplitude": source.amplitude, "video": source.video_path},
+        "source": {"kind": source.kind, "seed": source.seed, "amplitude": source.amplitude,
+                   "video": _relative(Path(source.video_path), project_dir) if source.video_path else None},
         "curves": _curves_to_json(pose.curves),
     }
 
@@ -109,90 +125,216 @@ def face_to_json(face: FaceLandmarks) -> Json:
 
 
 # --- from JSON -----------------------------------------------------------------
+# Bounds no real project reaches; beyond them a file is corrupt or hostile (fps 1e9 hangs
+# every frame loop, a 1e7 s duration allocates billions of frames).
+MIN_FPS = 1.0  # below this a clip of speech has no frames to move in
+MAX_FPS = 240.0
+MAX_DURATION_S = 6 * 3600.0
+MAX_BLINKS_PER_MINUTE = 120.0
+MAX_BLINK_S = 10.0
+MAX_LOOK_AHEAD_S = 60.0
+MAX_SEED = 2**63 - 1
+MAX_KEYS = 100_000
+MAX_CURVE_VALUE = 1e4  # pose degrees / face units, gaze offsets: real values are below 100
+MAX_OFFSET = 10.0  # landmark keyframe offsets in normalized units (the face is 2 wide)
+MAX_TEXT = 100_000
+MAX_COORDINATE = 1e6  # pixels; a 40 MP portrait is under 10⁴ on a side
+
+
 def project_from_json(data: Json, project_dir: Path) -> Project:
-    """Build a Project from schema-1 data; relative media paths resolve against ``project_dir``."""
-    settings = data.get("settings", {})
+    """Build a Project from schema-2 data; relative media paths resolve against ``project_dir``.
+
+    Every number is range-checked (core.input_limits); problems raise ValueError / TypeError."""
+    settings = _object(data.get("settings", {}), "settings")
+    rest = data.get("rest_landmarks")
     project = Project(
         portrait_path=_absolute(data.get("portrait"), project_dir),
         audio_path=_absolute(data.get("audio"), project_dir),
-        fps=float(data["fps"]),
-        duration=float(data.get("duration", 0.0)),
-        rest_landmarks=None if data.get("rest_landmarks") is None else face_from_json(data["rest_landmarks"]),
-        settings=GenerationSettings(
-            blink_rate=float(settings.get("blink_rate", 17.0)),
-            blink_seed=int(settings.get("blink_seed", 0)),
-            emotion_defaults={str(k): float(v) for k, v in settings.get("emotion_defaults", {}).items()},
-            look_ahead=float(settings.get("look_ahead", 0.0)),
-            transcript=str(settings.get("transcript", "")),
-        ),
-        tracks=_tracks_from_json(data.get("tracks", {})),
+        fps=number(data["fps"], "fps", MIN_FPS, MAX_FPS),
+        duration=number(data.get("duration", 0.0), "duration", 0.0, MAX_DURATION_S),
+        rest_landmarks=None if rest is None else face_from_json(_object(rest, "rest_landmarks")),
+        settings=_settings_from_json(settings),
+        tracks=_tracks_from_json(_object(data.get("tracks", {}), "tracks"), project_dir),
+        render=_render_from_json(_object(data.get("render", {}), "render"), project_dir),
     )
     return project
 
 
-def _absolute(path: str | None, project_dir: Path) -> Path | None:
-    if path is None:
-        return None
-    if not isinstance(path, str):
-        raise TypeError(f"media path must be a string, got {type(path).__name__}")
-    return (project_dir / Path(path)).resolve() if not Path(path).is_absolute() else Path(path)
+_HEX_COLOUR = re.compile(r"#[0-9a-fA-F]{6}")
 
 
-def _curves_from_json(data: Json, allowed: tuple[str, ...], what: str) -> dict[str, Curve]:
-    unknown = set(data) - set(allowed)
+def _render_from_json(render: Json, project_dir: Path) -> RenderSettings:
+    """A background that is a colour (``#RRGGBB``) stays text; any other text is an image path."""
+    renderer = render.get("renderer", "auto")
+    if renderer not in RENDERERS:
+        raise ValueError(f"render.renderer must be one of {', '.join(RENDERERS)}, got {one_line(repr(renderer), 40)}")
+    background = render.get("background")
+    if background is not None and not _HEX_COLOUR.fullmatch(_text(background, "render.background")):
+        background = _absolute(background, project_dir)
+    return RenderSettings(renderer, _absolute(render.get("mouth_set"), project_dir), background)
+
+
+def _settings_from_json(settings: Json) -> GenerationSettings:
+    defaults = _object(settings.get("emotion_defaults", {}), "settings.emotion_defaults")
+    unknown = set(defaults) - set(EMOTIONS)
     if unknown:
-        raise ValueError(f"unknown {what} channel(s) {sorted(unknown)}")
-    return {name: Curve([Key(float(t), float(v), str(e)) for t, v, e in keys]) for name, keys in data.items()}
-
-
-def _tracks_from_json(data: Json) -> Tracks:
-    gaze = data.get("gaze", {})
-    pose = data.get("pose", {})
-    source = pose.get("source", {})
-    return Tracks(
-        emotion=EmotionTrack(_curves_from_json(data.get("emotion", {}), EMOTIONS, "emotion")),
-        blinks=BlinkTrack([BlinkEvent(float(t), float(d), bool(g)) for t, d, g in data.get("blinks", [])]),
-        gaze=GazeTrack(_curves_from_json(gaze.get("curves", {}), GAZE_CHANNELS, "gaze"), bool(gaze.get("linked", True))),
-        pose=PoseTrack(
-            _curves_from_json(pose.get("curves", {}), POSE_CHANNELS, "pose"),
-            mode=pose.get("mode", "add"),
-            source=PoseSourceSettings(
-                kind=_pose_kind(source.get("kind", "generated")),
-                seed=int(source.get("seed", 0)),
-                amplitude=float(source.get("amplitude", 1.0)),
-                video_path=source.get("video"),
-            ),
-        ),
-        landmarks=LandmarkKeyframeTrack([_landmark_keyframe_from_json(k) for k in data.get("landmark_keyframes", [])]),
+        raise ValueError(f"unknown emotion(s) {short_list(unknown)} in settings.emotion_defaults")
+    return GenerationSettings(
+        blink_rate=number(settings.get("blink_rate", 17.0), "settings.blink_rate", 0.0, MAX_BLINKS_PER_MINUTE),
+        blink_seed=int(number(settings.get("blink_seed", 0), "settings.blink_seed", 0, MAX_SEED, integer=True)),
+        emotion_defaults={k: number(v, f"emotion default {k}", 0.0, 1.0) for k, v in defaults.items()},
+        look_ahead=number(settings.get("look_ahead", 0.0), "settings.look_ahead", 0.0, MAX_LOOK_AHEAD_S),
+        transcript=_text(settings.get("transcript", ""), "settings.transcript"),
     )
 
 
-def _pose_kind(kind: str) -> Any:
-    if kind not in ("still", "generated", "from-video"):
-        raise ValueError(f"pose source must be still, generated or from-video, got {kind!r}")
-    return kind
+def _object(value: Any, what: str) -> Json:
+    if not isinstance(value, dict):
+        raise TypeError(f"{what} must be an object, got {type(value).__name__}")
+    return value
+
+
+def _list(value: Any, what: str, limit: int = MAX_KEYS) -> list:
+    if not isinstance(value, list):
+        raise TypeError(f"{what} must be a list, got {type(value).__name__}")
+    if len(value) > limit:
+        raise ValueError(f"{what} has {len(value)} entries; at most {limit}")
+    return value
+
+
+def _text(value: Any, what: str) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"{what} must be text, got {type(value).__name__}")
+    if len(value) > MAX_TEXT:
+        raise ValueError(f"{what} is {len(value)} characters long; at most {MAX_TEXT}")
+    return value
+
+
+def _absolute(path: Any, project_dir: Path) -> Path | None:
+    if path is None:
+        return None
+    path = _text(path, "media path")
+    if not path or "\x00" in path:
+        raise ValueError("a media path is empty or contains a NUL character")
+    return (project_dir / Path(path)).resolve() if not Path(path).is_absolute() else Path(path)
+
+
+def _time(value: Any, what: str) -> float:
+    return number(value, what, 0.0, MAX_DURATION_S)
+
+
+def _curves_from_json(data: Any, allowed: tuple[str, ...], what: str, high: float = MAX_CURVE_VALUE) -> dict[str, Curve]:
+    data = _object(data, f"{what} curves")
+    unknown = set(data) - set(allowed)
+    if unknown:
+        raise ValueError(f"unknown {what} channel(s) {short_list(unknown)}")
+    return {name: _curve([_key(key, f"{what} {name} key", high) for key in _list(keys, f"{what} {name}")],
+                         f"{what} {name}") for name, keys in data.items()}
+
+
+def _curve(keys: list[Key], what: str) -> Curve:
+    """A Curve, refusing two keys at one time (Curve.add refuses them too; they interpolate to NaN)."""
+    times = np.sort([key.time for key in keys])
+    close = np.flatnonzero(np.diff(times) <= TIME_EPSILON)
+    if close.size:
+        raise ValueError(f"{what} has two keys at {times[close[0]]:.4g} s")
+    return Curve(keys)
+
+
+def _key(key: Any, what: str, high: float) -> Key:
+    t, v, e = _list(key, what, 3)
+    return Key(_time(t, f"{what} time"), number(v, f"{what} value", -high, high), _text(e, f"{what} easing"))
+
+
+def _blink(event: Any) -> BlinkEvent:
+    t, d, g = _list(event, "blink", 3)
+    return BlinkEvent(_time(t, "blink time"), number(d, "blink duration", 0.0, MAX_BLINK_S, low_open=True), bool(g))
+
+
+def _tracks_from_json(data: Json, project_dir: Path) -> Tracks:
+    gaze = _object(data.get("gaze", {}), "tracks.gaze")
+    pose = _object(data.get("pose", {}), "tracks.pose")
+    source = _object(pose.get("source", {}), "tracks.pose.source")
+    video = _absolute(source.get("video"), project_dir)
+    return Tracks(
+        emotion=EmotionTrack(_curves_from_json(data.get("emotion", {}), EMOTIONS, "emotion", 1.0)),
+        blinks=BlinkTrack([_blink(e) for e in _list(data.get("blinks", []), "tracks.blinks")]),
+        gaze=GazeTrack(_curves_from_json(gaze.get("curves", {}), GAZE_CHANNELS, "gaze"), bool(gaze.get("linked", True))),
+        pose=PoseTrack(
+            _curves_from_json(pose.get("curves", {}), POSE_CHANNELS, "pose"),
+            mode=_text(pose.get("mode", "add"), "tracks.pose.mode"),
+            source=_pose_source(source, video),
+        ),
+        landmarks=LandmarkKeyframeTrack(
+            [_landmark_keyframe_from_json(_object(k, "landmark keyframe"))
+             for k in _list(data.get("landmark_keyframes", []), "tracks.landmark_keyframes")]),
+        mouth_shapes=MouthShapeTrack(_mouth_shape(b) for b in _list(data.get("mouth_shapes", []), "tracks.mouth_shapes")),
+    )
+
+
+def _mouth_shape(block: Any) -> MouthShapeBlock:
+    start, end, shape, strength = _list(block, "mouth shape block", 4)
+    return MouthShapeBlock(_time(start, "mouth shape start"), _time(end, "mouth shape end"),
+                           _text(shape, "mouth shape"), number(strength, "mouth shape strength", 0.0, 1.0))
+
+
+def _pose_source(source: Json, video: Path | None) -> PoseSource:
+    kind = source.get("kind", "generated")
+    if kind not in POSE_KINDS:
+        raise ValueError(f"pose source must be still, generated or from-video, got {one_line(repr(kind), 40)}")
+    try:
+        return PoseSource(
+            kind=kind,
+            seed=int(number(source.get("seed", 0), "pose seed", 0, MAX_SEED, integer=True)),
+            amplitude=number(source.get("amplitude", 1.0), "pose amplitude", 0.0, MAX_AMPLITUDE),
+            video_path=None if video is None else str(video),
+        )
+    except PoseSpecError as err:  # e.g. from-video without its video
+        raise ValueError(f"pose source: {err}") from err
+
+
+def _offset(index: Any, delta: Any) -> tuple[int, tuple[float, float]]:
+    if not isinstance(index, str) or not index.isdigit() or int(index) >= 68:
+        raise ValueError(f"landmark keyframe index must be 0..67, got {one_line(repr(index), 20)}")
+    dx, dy = _list(delta, "landmark offset", 2)
+    return int(index), (number(dx, "landmark offset", -MAX_OFFSET, MAX_OFFSET),
+                        number(dy, "landmark offset", -MAX_OFFSET, MAX_OFFSET))
 
 
 def _landmark_keyframe_from_json(data: Json) -> LandmarkKeyframe:
+    offsets = _object(data.get("offsets", {}), "landmark keyframe offsets")
     return LandmarkKeyframe(
-        time=float(data["time"]),
-        offsets={int(i): (float(d[0]), float(d[1])) for i, d in data.get("offsets", {}).items()},
-        ease_in=float(data.get("ease_in", 0.25)),
-        ease_out=float(data.get("ease_out", 0.25)),
-        easing=str(data.get("easing", "ease_in_out")),
+        time=_time(data["time"], "landmark keyframe time"),
+        offsets=dict(_offset(i, d) for i, d in offsets.items()),
+        ease_in=number(data.get("ease_in", 0.25), "landmark keyframe ease_in", 0.0, MAX_DURATION_S),
+        ease_out=number(data.get("ease_out", 0.25), "landmark keyframe ease_out", 0.0, MAX_DURATION_S),
+        easing=_text(data.get("easing", "ease_in_out"), "landmark keyframe easing"),
     )
 
 
 def face_from_json(data: Json) -> FaceLandmarks:
-    """Inverse of face_to_json; ValueError on wrong shapes."""
-    pose = [float(v) for v in data.get("pose", [0, 0, 0, 0, 0, 0, 1])]
-    return FaceLandmarks(
-        points68=np.asarray(data["points68"], np.float32),
-        upper_lids=np.asarray(data["upper_lids"], np.float32),
-        lower_lids=np.asarray(data["lower_lids"], np.float32),
-        iris=np.asarray(data["iris"], np.float32),
-        iris_radius=np.asarray(data["iris_radius"], np.float32),
+    """Inverse of face_to_json; ValueError on wrong shapes, non-finite or degenerate points."""
+    from core.landmarks.landmark_json import check_face_geometry
+
+    pose = [number(v, "rest pose value", -MAX_COORDINATE, MAX_COORDINATE)
+            for v in _list(data.get("pose", [0, 0, 0, 0, 0, 0, 1]), "rest pose", 7)]
+    size = _list(data.get("image_size", [0, 0]), "rest image_size", 2)
+    arrays = {key: _points(data[key], f"rest {key}") for key in ("points68", "upper_lids", "lower_lids", "iris", "iris_radius")}
+    face = FaceLandmarks(
+        **arrays,
         pose=HeadPose(*pose),
-        image_size=(int(data.get("image_size", [0, 0])[0]), int(data.get("image_size", [0, 0])[1])),
-        source=str(data.get("source", "user")),
+        image_size=(int(number(size[0], "rest image width", 0, MAX_COORDINATE, integer=True)),
+                    int(number(size[1], "rest image height", 0, MAX_COORDINATE, integer=True))),
+        source=_text(data.get("source", "user"), "rest source"),
     )
+    check_face_geometry(face.points68)
+    return face
+
+
+
+def _points(value: Any, what: str) -> np.ndarray:
+    if not isinstance(value, list):
+        raise TypeError(f"{what} must be a list of numbers, got {type(value).__name__}")
+    array = np.asarray(value, np.float64)  # float64 first: 1e308 must be refused, not cast to inf
+    finite_array(array, what, MAX_COORDINATE)
+    return array.astype(np.float32)

@@ -17,6 +17,9 @@ from core.animation.blink_track import BlinkEvent, BlinkTrack
 from core.animation.events import Signal
 from core.animation.keyframes import Curve
 from core.animation.landmark_track import LandmarkKeyframe, LandmarkKeyframeTrack
+from core.animation.mouth_shapes import MouthShapeTrack
+from core.emotion_spec import EMOTIONS
+from core.pose_source import PoseSource
 
 __all__ = [
     "BlinkEvent",
@@ -31,12 +34,9 @@ __all__ = [
     "Tracks",
 ]
 
-# MEAD's 8 emotions, in the column order of every T×8 weight array.
-EMOTIONS = ("neutral", "happy", "sad", "angry", "surprised", "fear", "disgust", "contempt")
 POSE_CHANNELS = ("yaw", "pitch", "roll", "tx", "ty", "tz")
 GAZE_CHANNELS = ("left_x", "left_y", "right_x", "right_y")
 PoseMode = Literal["override", "add"]
-PoseSource = Literal["still", "generated", "from-video"]
 
 
 def _fixed_curves(names: tuple[str, ...], given: Mapping[str, Curve] | None) -> Mapping[str, Curve]:
@@ -113,16 +113,6 @@ class GazeTrack:
         return np.stack([left, right], axis=1).reshape(-1, 2, 2)
 
 
-@dataclass(frozen=True)
-class PoseSourceSettings:
-    """Where the base pose comes from: the still portrait, PoseGen, or a video."""
-
-    kind: PoseSource = "generated"
-    seed: int = 0
-    amplitude: float = 1.0
-    video_path: str | None = None
-
-
 class PoseTrack:
     """Six Curves (degrees / pixels, HeadPose units) over a base pose.
 
@@ -134,11 +124,11 @@ class PoseTrack:
         self,
         curves: Mapping[str, Curve] | None = None,
         mode: PoseMode = "add",
-        source: PoseSourceSettings | None = None,
+        source: PoseSource | None = None,
     ) -> None:
         self.curves = _fixed_curves(POSE_CHANNELS, curves)
         self._mode: PoseMode = _check_mode(mode)
-        self._source = source or PoseSourceSettings()
+        self._source = source or PoseSource("generated")
         self.changed: Signal[PoseTrack] = Signal()
         _relay(self.curves, self.changed, self)
 
@@ -153,12 +143,12 @@ class PoseTrack:
         self.changed.emit(self)
 
     @property
-    def source(self) -> PoseSourceSettings:
+    def source(self) -> PoseSource:
         """The base pose's origin and its seed / amplitude."""
         return self._source
 
     @source.setter
-    def source(self, value: PoseSourceSettings) -> None:
+    def source(self, value: PoseSource) -> None:
         self._source = value
         self.changed.emit(self)
 
@@ -195,8 +185,9 @@ class Tracks:
     gaze: GazeTrack = field(default_factory=GazeTrack)
     pose: PoseTrack = field(default_factory=PoseTrack)
     landmarks: LandmarkKeyframeTrack = field(default_factory=LandmarkKeyframeTrack)
+    mouth_shapes: MouthShapeTrack = field(default_factory=MouthShapeTrack)  # the user's overrides
     changed: Signal[object] = field(default_factory=Signal, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        for track in (self.emotion, self.blinks, self.gaze, self.pose, self.landmarks):
+        for track in (self.emotion, self.blinks, self.gaze, self.pose, self.landmarks, self.mouth_shapes):
             track.changed.connect(self.changed.emit)

@@ -23,8 +23,10 @@ from torch import nn
 
 from core.audio.features import N_MFCC, FeatureStats
 from core.audio.mfcc_model import load_mfcc_model, standardized_input
+from core.weights_location import shipped_weights
 
-DEFAULT_WEIGHTS = Path(__file__).resolve().parents[2] / "weights" / "apc" / "apc.pt"
+DEFAULT_WEIGHTS = shipped_weights("apc", "apc.pt")
+STREAM_FRAMES = 9000  # frames per GRU call (5 min at 30 fps): bounds torch's working memory
 
 
 @dataclass(frozen=True)
@@ -88,8 +90,20 @@ class APCFeatures:
                                     lambda c: APC(APCConfig(**c["config"]))))
 
     def __call__(self, mfcc: np.ndarray) -> np.ndarray:
+        """T×40 MFCCs → T×H codes, computed a block at a time with the GRU state carried over."""
+        out = np.empty((len(mfcc), self.dims), np.float32)
+        state = None
+        for start in range(0, len(mfcc), STREAM_FRAMES):
+            out[start: start + STREAM_FRAMES], state = self.stream(mfcc[start: start + STREAM_FRAMES], state)
+        return out
+
+    def stream(self, mfcc: np.ndarray, state: torch.Tensor | None = None) -> tuple[np.ndarray, torch.Tensor | None]:
+        """Codes of the next T×40 MFCCs of a line, given the state after the frames before them
+        (None at the start); returns (T×H codes, the state after these frames). Causal, so the
+        codes equal those of the whole line at once (up to float rounding)."""
         if len(mfcc) == 0:
-            return np.zeros((0, self.dims), np.float32)
+            return np.zeros((0, self.dims), np.float32), state
         feats = standardized_input(self.stats, mfcc)
         with torch.inference_mode():
-            return self.model(torch.from_numpy(feats)[None])[1][0].numpy()
+            codes, state = self.model.gru(torch.from_numpy(feats)[None], state)
+            return codes[0].numpy(), state

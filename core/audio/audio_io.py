@@ -7,6 +7,7 @@ raw 16 kHz mono float32 so nothing larger than the result is ever held.
 
 from __future__ import annotations
 
+import math
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -22,6 +23,8 @@ _SOUNDFILE_SUFFIXES = {".wav", ".flac", ".ogg", ".oga"}
 # never sits in memory at its original rate (≈0.5 GB peak instead of 2 GB).
 _BLOCK_FRAMES = 1 << 20
 _MAX_SOUNDFILE_RESAMPLE_S = 600.0
+# The longest line we animate (a project's duration has the same bound).
+MAX_DURATION_S = 6 * 3600.0
 
 
 @dataclass(frozen=True)
@@ -42,12 +45,31 @@ def load_audio(path: str | Path) -> Audio:
     path = Path(path)
     if not path.is_file():
         raise AudioError(f"Audio file not found: {path}")
+    declared = duration_from_header(path)
+    if declared is not None and declared > MAX_DURATION_S:
+        raise AudioError(f"Audio file {path.name} is {declared / 3600:.1f} hours long; at most "
+                         f"{MAX_DURATION_S / 3600:g} hours can be animated at once — split it")
     samples = None
     if path.suffix.lower() in _SOUNDFILE_SUFFIXES:
         samples = _read_soundfile(path)
     if samples is None:
         samples = _read_ffmpeg(path)
     return Audio(_validated(samples, path), SAMPLE_RATE)
+
+
+def duration_from_header(path: str | Path) -> float | None:
+    """Seconds of audio a wav/flac/ogg header declares, without decoding; None when unknown."""
+    path = Path(path)
+    if path.suffix.lower() not in _SOUNDFILE_SUFFIXES or not path.is_file():
+        return None
+    import soundfile as sf
+
+    try:
+        info = sf.info(str(path))
+    except (RuntimeError, sf.LibsndfileError, ValueError, OSError):
+        return None
+    seconds = float(info.duration)
+    return seconds if math.isfinite(seconds) and seconds >= 0 else None
 
 
 def _validated(samples: np.ndarray, path: Path) -> np.ndarray:
@@ -71,15 +93,24 @@ def _read_soundfile(path: Path) -> np.ndarray | None:
             rate = f.samplerate
             if rate != SAMPLE_RATE and f.frames > _MAX_SOUNDFILE_RESAMPLE_S * rate:
                 return None
-            blocks = [
-                _to_mono(block)
-                for block in f.blocks(blocksize=_BLOCK_FRAMES, dtype="float32", always_2d=True)
-            ]
+            samples = _read_blocks(f)
     except (RuntimeError, sf.LibsndfileError, ValueError):
         return None  # let ffmpeg try; it reports a clear error if it fails too
-    if not blocks:
-        return np.zeros(0, np.float32)
-    return resample(np.concatenate(blocks), rate)
+    return resample(samples, rate)
+
+
+def _read_blocks(f) -> np.ndarray:  # noqa: ANN001 - soundfile.SoundFile
+    """Mono float32 samples, block by block into one array of the file's length
+    (a list of blocks joined at the end would hold the line twice: 0.9 GB for 2 h)."""
+    out = np.empty(max(f.frames, 0), np.float32)
+    filled = 0
+    for block in f.blocks(blocksize=_BLOCK_FRAMES, dtype="float32", always_2d=True):
+        mono = _to_mono(block)
+        if filled + len(mono) > len(out):  # the header undercounted: grow rather than fail
+            out = np.concatenate([out[:filled], np.empty(len(mono), np.float32)])
+        out[filled: filled + len(mono)] = mono
+        filled += len(mono)
+    return out[:filled]
 
 
 def _to_mono(block: np.ndarray) -> np.ndarray:

@@ -29,10 +29,18 @@ def loudness_db(audio: Audio, fps: float = 30.0) -> float:
     return float(20 * np.log10(np.percentile(rms, LOUD_PERCENTILE) + 1e-10))
 
 
-def normalized_loudness(audio: Audio) -> Audio:
-    """``audio`` scaled so its loud frames sit at TARGET_DB (gain ≤ MAX_GAIN_DB; silence untouched)."""
+def loudness_gain(audio: Audio) -> float:
+    """The factor ``normalized_loudness`` scales by (1.0 for silence), for callers that apply
+    it block by block instead of holding a scaled copy of a long line."""
     level = loudness_db(audio)
     if not np.isfinite(level) or level < SILENCE_DB:
+        return 1.0
+    return float(np.float32(10 ** (min(TARGET_DB - level, MAX_GAIN_DB) / 20)))
+
+
+def normalized_loudness(audio: Audio) -> Audio:
+    """``audio`` scaled so its loud frames sit at TARGET_DB (gain ≤ MAX_GAIN_DB; silence untouched)."""
+    gain = loudness_gain(audio)
+    if gain == 1.0:
         return audio
-    gain_db = min(TARGET_DB - level, MAX_GAIN_DB)
-    return Audio((audio.samples * np.float32(10 ** (gain_db / 20))).astype(np.float32), audio.sample_rate)
+    return Audio((audio.samples * np.float32(gain)).astype(np.float32), audio.sample_rate)

@@ -14,6 +14,7 @@ keeps its real-time budget. ``lookahead`` frames of future audio are seen.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
@@ -23,6 +24,7 @@ from torch import nn
 
 from core.audio.features import N_MFCC, FeatureStats
 from core.audio.mfcc_model import load_mfcc_model, standardized_input
+from core.weights_location import shipped_weights
 
 # CMU phone set as pocketsphinx's en-us model writes it; 0 is silence and noise.
 PHONES = ("SIL", "AA", "AE", "AH", "AO", "AW", "AY", "B", "CH", "D", "DH", "EH", "ER", "EY", "F", "G",
@@ -38,7 +40,8 @@ PHONE_OPENNESS = {
     "UW": 0.3, "IY": 0.4, "ER": 0.45, "UH": 0.45, "IH": 0.5, "EY": 0.6, "OW": 0.6, "AH": 0.7,
     "EH": 0.7, "OY": 0.7, "AO": 0.8, "AW": 0.85, "AY": 0.85, "AE": 0.9, "AA": 1.0,
 }
-DEFAULT_WEIGHTS = Path(__file__).resolve().parents[2] / "weights" / "phones" / "phone_net.pt"
+DEFAULT_WEIGHTS = shipped_weights("phones", "phone_net.pt")
+STREAM_FRAMES = 9000  # frames per forward pass (5 min at 30 fps): bounds the conv activations
 
 
 @dataclass(frozen=True)
@@ -74,6 +77,11 @@ class PhoneNet(nn.Module):
         self.head = nn.Conv1d(cfg.width, N_PHONES, 1)
         self.drop = nn.Dropout(cfg.dropout)
 
+    @property
+    def context(self) -> tuple[int, int]:
+        """Frames of input before and after a frame that its output depends on."""
+        return sum(left for left, _right in self.pads), sum(right for _left, right in self.pads)
+
     def forward(self, mfcc: torch.Tensor) -> torch.Tensor:
         x = mfcc.transpose(1, 2)
         for conv, norm, pad in zip(self.convs, self.norms, self.pads, strict=True):
@@ -95,9 +103,24 @@ class PhonePosteriors:
         return cls(*load_mfcc_model(path, DEFAULT_WEIGHTS, "PhoneNet weights", "train them: space-studio train phones",
                                     lambda c: PhoneNet(PhoneNetConfig(**c["config"]))))
 
-    def __call__(self, mfcc: np.ndarray) -> np.ndarray:
-        if len(mfcc) == 0:
-            return np.zeros((0, N_PHONES), np.float32)
+    def __call__(self, mfcc: np.ndarray, progress: Callable[[int, int], None] | None = None) -> np.ndarray:
+        """T×40 MFCCs → T×40 phone probabilities, a block of frames at a time
+        (``progress(done, total)`` after each).
+
+        Each block is run with the network's receptive field of real neighbours on both
+        sides, so the result equals one pass over the whole line (up to float rounding)
+        while the conv activations stay a block long (a 2 h line would need ~0.2 GB each)."""
+        out = np.empty((len(mfcc), N_PHONES), np.float32)
+        before, after = self.model.context
+        for start in range(0, len(mfcc), STREAM_FRAMES):
+            stop = min(len(mfcc), start + STREAM_FRAMES)
+            lo, hi = max(0, start - before), min(len(mfcc), stop + after)
+            out[start:stop] = self._posteriors(mfcc[lo:hi])[start - lo: stop - lo]
+            if progress is not None:
+                progress(stop, len(mfcc))
+        return out
+
+    def _posteriors(self, mfcc: np.ndarray) -> np.ndarray:
         feats = standardized_input(self.stats, mfcc)
         with torch.inference_mode():
             logits = self.model(torch.from_numpy(feats)[None])[0]

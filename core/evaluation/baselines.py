@@ -86,6 +86,24 @@ def phone_visemes(inputs: PredictionInput, gain: float = VISEME_GAIN, posteriors
     return _jaw_dropped(inputs.face0, gain * (posteriors(mfcc) @ table))
 
 
+def cue_predictor(model, gain: float = VISEME_GAIN):
+    """Our mouth cues read back through each shape's opening (core.export.mouth_cues
+    SHAPE_OPENING, from Rhubarb's shape descriptions; D, the widest, opens as far as the
+    phone visemes' widest vowel), moving the jaw like the other baselines: how much of
+    the lip motion survives the trip through A–H/X shapes.
+    ``model``: a loaded SpeechToLandmarks (the cues come from its motion + phones)."""
+    from core.audio.audio_io import Audio
+    from core.export.mouth_cues import cue_openness, cues_from_motion
+
+    def predict(inputs: PredictionInput) -> np.ndarray:
+        audio = Audio(inputs.samples, inputs.sample_rate)
+        motion, mfcc = model.animate_speech(audio, inputs.fps, inputs.face0)
+        cues = cues_from_motion(audio, motion, mfcc, inputs.fps, posteriors=model.phones)
+        return _jaw_dropped(inputs.face0, gain * cue_openness(cues, inputs.fps, inputs.n_frames))
+
+    return predict
+
+
 def _jaw_dropped(face0: np.ndarray, openness: np.ndarray) -> np.ndarray:
     """The portrait with its lower lip and jaw moved down by openness × mouth width."""
     face = np.asarray(face0, np.float64)[:, :2]

@@ -1,7 +1,7 @@
 """A real talking clip as the evaluator needs it: landmarks and speech at 30 fps.
 
 The real motion is the normalized face track our own detector finds in the
-video's frames (``core.training.face_tracks.load_or_extract``); the speech is
+video's frames (``core.landmarks.video_face_track.load_or_extract``); the speech is
 the video's audio track. Both are cut to the same number of 30 fps frames.
 Tests and callers with their own tracks pass a ``track_loader`` instead.
 """
@@ -18,6 +18,7 @@ from core.audio.audio_io import load_audio
 from core.errors import NoFaceError, SpaceStudioError
 from core.evaluation.crossval import clip_key
 from core.audio.voice_activity import voice_activity
+from core.timebase import resample_series, resample_valid
 
 EVAL_FPS = 30.0
 DEFAULT_CACHE = Path.home() / ".cache" / "space-studio" / "tracks"
@@ -61,19 +62,13 @@ def resample_track(track: RealTrack, fps: float = EVAL_FPS) -> RealTrack:
     n = len(track.valid)
     if n == 0 or abs(track.fps - fps) < 1e-6:
         return track
-    count = int(np.ceil(round(n / track.fps * fps, 6)))
-    # Sample at frame centres so a clip's first and last frames keep their place.
-    src = np.clip((np.arange(count) + 0.5) * track.fps / fps - 0.5, 0, n - 1)
-    lo = np.floor(src).astype(int)
-    hi = np.minimum(lo + 1, n - 1)
-    w = (src - lo)[:, None, None]
-    points = track.points[lo] * (1 - w) + track.points[hi] * w
-    return RealTrack(points.astype(np.float32), track.valid[lo] & track.valid[hi], fps)
+    points = resample_series(track.points, track.fps, fps)
+    return RealTrack(points.astype(np.float32), resample_valid(track.valid, track.fps, fps), fps)
 
 
 def default_track_loader(cache_dir: Path = DEFAULT_CACHE) -> TrackLoader:
-    """Our detector's normalized track of each video (cached by core.training.face_tracks)."""
-    from core.training.face_tracks import load_or_extract
+    """Our detector's normalized track of each video (cached by core.landmarks.video_face_track)."""
+    from core.landmarks.video_face_track import load_or_extract
 
     def load(video: Path) -> RealTrack:
         track = load_or_extract(video, cache_dir)

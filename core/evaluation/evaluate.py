@@ -11,14 +11,14 @@ Entry point for ``space-studio evaluate``: ``run_evaluation``.
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Collection, Mapping, Sequence
+from typing import Callable, Collection, Mapping, Sequence
 
 import numpy as np
 
 from core.errors import Cancelled, SpaceStudioError
-from core.evaluation.baselines import energy_jaw, phone_visemes, still_face
+from core.evaluation.baselines import cue_predictor, energy_jaw, phone_visemes, still_face
 from core.evaluation.clip_source import (
     EVAL_FPS,
     ClipData,
@@ -69,16 +69,33 @@ class EvaluationResult:
         return [m.method for m in self.clips[0].methods] if self.clips else []
 
     def metric_means(self, method: str) -> dict[str, float]:
-        """Mean of each metric over the clips (NaNs, e.g. a still face's r, skipped)."""
+        """Mean of each metric over the clips (NaNs, e.g. a still face's r, skipped),
+        plus ``abs_best_lag``, the mean |best lag| in frames."""
         rows = [m.metrics for c in self.clips for m in c.methods if m.method == method]
         names = [n for n in ClipMetrics.__dataclass_fields__ if n != "best_lag"]
-        return {n: _nanmean([getattr(r, n) for r in rows]) for n in names}
+        means = {n: _nanmean([getattr(r, n) for r in rows]) for n in names}
+        means["abs_best_lag"] = _nanmean([abs(r.best_lag) if r.best_lag is not None else np.nan for r in rows])
+        return means
+
+    def to_json(self) -> dict:
+        """Means and per-clip rows of every method (``space-studio evaluate --json``)."""
+        return {"clips_scored": len(self.clips),
+                "skipped": [{"clip": clip, "reason": reason} for clip, reason in self.skipped],
+                "methods": {method: {"means": _json_numbers(self.metric_means(method)),
+                                     "clips": [{"clip": c.name, **_json_numbers(asdict(m.metrics))}
+                                               for c in self.clips for m in c.methods if m.method == method]}
+                            for method in self.methods}}
 
     def table(self) -> str:
         """The per-method means as a markdown table (what the CLI prints)."""
         from core.evaluation.report import means_table
 
         return means_table(self)
+
+
+def _json_numbers(values: dict) -> dict:
+    """NaN is not JSON: undefined scores (a still face's r) become null."""
+    return {k: None if isinstance(v, float) and not np.isfinite(v) else v for k, v in values.items()}
 
 
 def _nanmean(values: list[float]) -> float:
@@ -132,36 +149,61 @@ def _prediction(name: str, predictor: Predictor, inputs: PredictionInput) -> np.
     return pred[: inputs.n_frames]
 
 
-def evaluate_clip(clip: ClipData, predictors: Mapping[str, Predictor]) -> ClipResult:
-    """Run every predictor on one clip and score it against the real track."""
+BilabialFrames = Callable[[PredictionInput], np.ndarray]  # → T bools: /m b p/ heard
+
+
+def evaluate_clip(clip: ClipData, predictors: Mapping[str, Predictor],
+                  bilabial_frames: BilabialFrames | None = None) -> ClipResult:
+    """Run every predictor on one clip and score it against the real track
+    (``bilabial_frames`` adds the closure rate at /m b p/)."""
     inputs = PredictionInput(clip.samples, clip.sample_rate, EVAL_FPS, clip.n_frames, clip.face0())
+    bilabial = None if bilabial_frames is None else bilabial_frames(inputs)
     methods = []
     for name, predictor in predictors.items():
         pred = _prediction(name, predictor, inputs)
-        metrics = clip_metrics(pred, clip.real, clip.speech, clip.valid)
+        metrics = clip_metrics(pred, clip.real, clip.speech, clip.valid, bilabial, EVAL_FPS)
         methods.append(MethodResult(name, metrics, mouth_openness(pred)))
     return ClipResult(clip.name, mouth_openness(clip.real), clip.valid, clip.speech, tuple(methods))
 
 
-def _phone_visemes() -> dict[str, Predictor]:
-    """The phone-table baseline, when PhoneNet weights are installed."""
+def _phone_posteriors():
+    """The shipped PhoneNet, or None when its weights are not installed."""
     from core.audio.phone_net import DEFAULT_WEIGHTS, PhonePosteriors
 
-    if not DEFAULT_WEIGHTS.is_file():
-        return {}
-    posteriors = PhonePosteriors.load()
-    return {"phone visemes": lambda inputs: phone_visemes(inputs, posteriors=posteriors)}
+    return PhonePosteriors.load() if DEFAULT_WEIGHTS.is_file() else None
 
 
-def _predictors(model_path: Path | None, extra: Mapping[str, Predictor] | None) -> dict[str, Predictor]:
+def phonenet_bilabials(posteriors) -> BilabialFrames:
+    """Frames where PhoneNet gives /m b p/ together at least half the probability,
+    heard on the loudness-normalized line as the product hears it (no transcript)."""
+    from core.audio.audio_io import Audio
+    from core.audio.features import mfcc_per_frame
+    from core.audio.loudness import loudness_gain
+    from core.audio.phone_net import PHONES
+    from core.motion.lip_closure import BILABIALS
+
+    columns = [PHONES.index(p) for p in BILABIALS]
+
+    def frames(inputs: PredictionInput) -> np.ndarray:
+        audio = Audio(inputs.samples, inputs.sample_rate)
+        mfcc = _fit_length(mfcc_per_frame(audio, inputs.fps, loudness_gain(audio)), inputs.n_frames)
+        return posteriors(mfcc)[:, columns].sum(axis=1) >= 0.5
+
+    return frames
+
+
+def _predictors(model_path: Path | None, extra: Mapping[str, Predictor] | None,
+                posteriors=None) -> dict[str, Predictor]:
     predictors = dict(BASELINES)
-    predictors.update(_phone_visemes())
+    if posteriors is not None:
+        predictors["phone visemes"] = lambda inputs: phone_visemes(inputs, posteriors=posteriors)
     if model_path is not None:
         from core.motion.s2l_inference import SpeechToLandmarks
 
         model = SpeechToLandmarks.load(Path(model_path))
         predictors["ours"] = s2l_predictor(model)
         predictors["ours, no rest in pauses"] = s2l_predictor(model, rest_in_pauses=False)
+        predictors["cues"] = cue_predictor(model)
     predictors.update(extra or {})
     return predictors
 
@@ -180,6 +222,7 @@ def run_evaluation(
     paths: Sequence[str | Path],
     model_path: Path | None = None,
     report_path: Path | None = None,
+    json_path: Path | None = None,
     progress: Progress | ProgressCallback | None = None,
     extra_predictors: Mapping[str, Predictor] | None = None,
     track_loader: TrackLoader | None = None,
@@ -197,14 +240,16 @@ def run_evaluation(
     """
     result = EvaluationResult()
     videos = _unseen(expand_paths(paths), trained_on, result)
-    predictors = _predictors(model_path, extra_predictors)
+    posteriors = _phone_posteriors()
+    predictors = _predictors(model_path, extra_predictors, posteriors)
+    bilabials = None if posteriors is None else phonenet_bilabials(posteriors)
     loader = track_loader or default_track_loader()
     step = progress.step if isinstance(progress, Progress) else progress
     for done, video in enumerate(videos):
         if step is not None:
             step("Evaluating clips", done, len(videos))
         try:
-            result.clips.append(evaluate_clip(load_clip(video, loader), predictors))
+            result.clips.append(evaluate_clip(load_clip(video, loader), predictors, bilabials))
         except Cancelled:
             raise
         except SpaceStudioError as err:
@@ -218,4 +263,21 @@ def run_evaluation(
         from core.evaluation.report import write_report
 
         result.report_path = write_report(result, Path(report_path))
+    if json_path is not None:
+        write_json(result, Path(json_path))
     return result
+
+
+def write_json(result: EvaluationResult, path: Path) -> Path:
+    """``result.to_json()`` written atomically to ``path``."""
+    import json
+
+    from core.errors import OutputError
+    from core.export.atomic_output import atomic_file
+
+    try:
+        with atomic_file(path) as temp:
+            temp.write_text(json.dumps(result.to_json(), indent=1), encoding="utf-8")
+    except OSError as err:
+        raise OutputError(f"Cannot write the evaluation scores {path}: {err.strerror or err}") from err
+    return path

@@ -24,9 +24,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-# Pairs whose mean distance is the inner-lip gap (upper, lower).
-INNER_LIP_PAIRS = ((61, 67), (62, 66), (63, 65))
-MOUTH_CORNERS = (48, 54)
+from core.landmarks.face_geometry import mouth_openness, mouth_width  # the one openness of the engine
+
 MOUTH_INDICES = np.arange(48, 68)
 JAW_LIP_INDICES = np.concatenate([np.arange(0, 17), np.arange(48, 68)])
 INNER_LIP_INDICES = np.arange(60, 68)
@@ -67,20 +66,6 @@ def _mask(valid: np.ndarray | None, length: int) -> np.ndarray:
 def _same_length(pred: np.ndarray, real: np.ndarray) -> None:
     if pred.shape[0] != real.shape[0]:
         raise ValueError(f"prediction has {pred.shape[0]} frames, real track {real.shape[0]}")
-
-
-def mouth_width(points: np.ndarray) -> np.ndarray:
-    """Distance between the mouth corners 48 and 54, per frame (T)."""
-    xy = _xy(points)
-    return np.linalg.norm(xy[:, MOUTH_CORNERS[1]] - xy[:, MOUTH_CORNERS[0]], axis=-1)
-
-
-def mouth_openness(points: np.ndarray) -> np.ndarray:
-    """Inner-lip gap divided by mouth width, per frame (T); 0 = closed."""
-    xy = _xy(points)
-    gaps = [np.linalg.norm(xy[:, a] - xy[:, b], axis=-1) for a, b in INNER_LIP_PAIRS]
-    width = np.maximum(mouth_width(xy), 1e-9)
-    return np.mean(gaps, axis=0) / width
 
 
 def inner_mouth_area(points: np.ndarray) -> np.ndarray:
@@ -245,6 +230,93 @@ def closed_in_silence(
     return _mean_or_nan((openness[silent] < threshold).astype(np.float64))
 
 
+def amplitude_ratio(pred_open: np.ndarray, real_open: np.ndarray, valid: np.ndarray | None = None) -> float:
+    """Std of the predicted openness over std of the real one (1 = moves as much as
+    the real mouth; below 1 = too timid). NaN for a still real mouth or < 3 frames."""
+    pred_open, real_open = np.asarray(pred_open, np.float64), np.asarray(real_open, np.float64)
+    keep = _mask(valid, len(real_open)) & np.isfinite(pred_open) & np.isfinite(real_open)
+    if keep.sum() < 3 or real_open[keep].std() < 1e-9:
+        return float("nan")
+    return float(pred_open[keep].std() / real_open[keep].std())
+
+
+def width_correlation(pred: np.ndarray, real: np.ndarray, valid: np.ndarray | None = None) -> float:
+    """Pearson r of predicted and real mouth width (corner distance 48–54): do the
+    rounded (narrow) and spread (wide) vowels come where the real mouth makes them?"""
+    _same_length(pred, real)
+    return pearson(mouth_width(pred), mouth_width(real), valid)
+
+
+# A pause of 0.4 s or longer is one a listener hears as a pause (a phrase end, a
+# breath): the mouth should rest there. Shorter gaps between words keep it moving.
+LONG_PAUSE_SECONDS = 0.4
+
+
+def pause_lengths(speech: np.ndarray) -> np.ndarray:
+    """T ints: for each non-speech frame the length of its run of non-speech frames, 0 in speech."""
+    silent = ~np.asarray(speech, dtype=bool)
+    lengths = np.zeros(len(silent), dtype=int)
+    edges = np.flatnonzero(np.diff(np.r_[0, silent.astype(np.int8), 0]))
+    for start, stop in zip(edges[::2], edges[1::2]):
+        lengths[start:stop] = stop - start
+    return lengths
+
+
+def phrase_ends(speech: np.ndarray) -> np.ndarray:
+    """T bools: the silence before the first speech frame and after the last one."""
+    speech = np.asarray(speech, dtype=bool)
+    if not speech.any():
+        return ~speech
+    index = np.arange(len(speech))
+    return (index < np.argmax(speech)) | (index >= len(speech) - np.argmax(speech[::-1]))
+
+
+PAUSE_KINDS = ("short", "long", "ends")
+
+
+def pause_kind_frames(speech: np.ndarray, fps: float, kind: str) -> np.ndarray:
+    """T bools: the frames of one kind of silence — ``short``: gaps between words under
+    LONG_PAUSE_SECONDS; ``long``: pauses between words at least that long; ``ends``: the
+    phrase ends, the silence before the first and after the last word."""
+    if kind not in PAUSE_KINDS:
+        raise ValueError(f"pause kind must be one of {PAUSE_KINDS}, got {kind!r}")
+    lengths, ends = pause_lengths(speech), phrase_ends(speech)
+    if kind == "ends":
+        return ends
+    is_long = lengths >= round(LONG_PAUSE_SECONDS * fps)
+    return (lengths > 0) & ~ends & (is_long if kind == "long" else ~is_long)
+
+
+def closed_in_pauses(
+    openness: np.ndarray, speech: np.ndarray, fps: float, kind: str,
+    valid: np.ndarray | None = None, threshold: float = CLOSED_OPENNESS,
+) -> float:
+    """closed_in_silence restricted to one kind of silence (``pause_kind_frames``):
+    a listener expects the mouth to rest in long pauses and at phrase ends, and to go
+    on moving through short gaps. NaN without such a silence."""
+    in_pause = pause_kind_frames(speech, fps, kind)
+    # Frames outside the chosen pauses count as speech, so closed_in_silence skips them.
+    return closed_in_silence(openness, ~in_pause, valid, threshold)
+
+
+def bilabial_closure(
+    openness: np.ndarray, bilabial: np.ndarray, valid: np.ndarray | None = None,
+    threshold: float = CLOSED_OPENNESS, slack: int = 1,
+) -> float:
+    """Fraction of bilabial stretches (runs of frames where /m b p/ is heard) in which
+    the lips meet (openness < ``threshold``) at some valid frame of the run or within
+    ``slack`` frames of it: the closure is brief, and the phone timing is a frame or so
+    off. NaN when the clip has no bilabial."""
+    openness = np.asarray(openness, np.float64)
+    bilabial = np.asarray(bilabial, dtype=bool)
+    if bilabial.shape != openness.shape:
+        raise ValueError(f"bilabial mask has {bilabial.shape}, openness {openness.shape}")
+    closed = (openness < threshold) & _mask(valid, len(openness))
+    edges = np.flatnonzero(np.diff(np.r_[0, bilabial.astype(np.int8), 0]))
+    hits = [closed[max(0, a - slack): b + slack].any() for a, b in zip(edges[::2], edges[1::2])]
+    return _mean_or_nan(np.asarray(hits, np.float64))
+
+
 @dataclass(frozen=True)
 class ClipMetrics:
     """Every metric of one predicted sequence against one real track."""
@@ -261,12 +333,24 @@ class ClipMetrics:
     real_closed_in_silence: float
     mp_offset_free: float = float("nan")  # offset_free_errors: the motion's own share of M-P
     dll_offset_free: float = float("nan")  # and of D-LL
+    amplitude_ratio: float = float("nan")  # std pred / std real openness
+    width_r: float = float("nan")  # width_correlation
+    closed_short_pause: float = float("nan")  # closed_in_pauses: gaps < LONG_PAUSE_SECONDS
+    closed_long_pause: float = float("nan")  # pauses ≥ LONG_PAUSE_SECONDS between words
+    closed_phrase_end: float = float("nan")  # before the first and after the last word
+    real_closed_short_pause: float = float("nan")  # the real face's own rates
+    real_closed_long_pause: float = float("nan")
+    real_closed_phrase_end: float = float("nan")
+    bilabial_closed: float = float("nan")  # bilabial_closure (needs the clip's bilabial frames)
+    real_bilabial_closed: float = float("nan")
 
 
 def clip_metrics(
-    pred: np.ndarray, real: np.ndarray, speech: np.ndarray, valid: np.ndarray | None = None
+    pred: np.ndarray, real: np.ndarray, speech: np.ndarray, valid: np.ndarray | None = None,
+    bilabial: np.ndarray | None = None, fps: float = 30.0,
 ) -> ClipMetrics:
-    """All metrics of ``pred`` against ``real`` (both T×68×2|3) with a T speech mask."""
+    """All metrics of ``pred`` against ``real`` (both T×68×2|3) with a T speech mask;
+    ``bilabial`` (T bools, where /m b p/ is heard) adds the bilabial closure rates."""
     _same_length(pred, real)
     valid = _mask(valid, len(real))
     pred_open, real_open = mouth_openness(pred), mouth_openness(real)
@@ -288,4 +372,26 @@ def clip_metrics(
         real_closed_in_silence=closed_in_silence(real_open, speech, valid),
         mp_offset_free=mp_free,
         dll_offset_free=dll_free,
+        amplitude_ratio=amplitude_ratio(pred_open, real_open, valid),
+        width_r=width_correlation(pred, real, valid),
+        **_pause_rates(pred_open, real_open, speech, valid, fps),
+        **_bilabial_rates(pred_open, real_open, bilabial, valid),
     )
+
+
+def _pause_rates(pred_open: np.ndarray, real_open: np.ndarray, speech: np.ndarray,
+                 valid: np.ndarray, fps: float) -> dict[str, float]:
+    rates = {}
+    names = {"short": "closed_short_pause", "long": "closed_long_pause", "ends": "closed_phrase_end"}
+    for prefix, openness in (("", pred_open), ("real_", real_open)):
+        for kind, name in names.items():
+            rates[prefix + name] = closed_in_pauses(openness, speech, fps, kind, valid)
+    return rates
+
+
+def _bilabial_rates(pred_open: np.ndarray, real_open: np.ndarray, bilabial: np.ndarray | None,
+                    valid: np.ndarray) -> dict[str, float]:
+    if bilabial is None:
+        return {}
+    return {"bilabial_closed": bilabial_closure(pred_open, bilabial, valid),
+            "real_bilabial_closed": bilabial_closure(real_open, bilabial, valid)}

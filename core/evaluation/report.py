@@ -14,7 +14,7 @@ import numpy as np
 
 from core.errors import OutputError
 from core.evaluation.evaluate import ClipResult, EvaluationResult
-from core.evaluation.metrics import CLOSED_OPENNESS, ClipMetrics
+from core.evaluation.metrics import CLOSED_OPENNESS, LONG_PAUSE_SECONDS, ClipMetrics
 from core.audio.voice_activity import VadConfig
 
 _HEADER = (
@@ -69,6 +69,26 @@ def offset_table(result: EvaluationResult) -> str:
     return "\n".join(rows)
 
 
+def _pair(m: dict[str, float], key: str) -> str:
+    return f"{_num(m[key], 2)} / {_num(m['real_' + key], 2)}"
+
+
+def shape_table(result: EvaluationResult) -> str:
+    """Per-method means of amplitude, width, lag, rests by pause length and bilabial
+    closure, each rest / closure rate beside the real faces' own (pred / real)."""
+    rows = ["| method | amplitude ratio | width r | mean abs(best lag) | closed, gaps < "
+            f"{LONG_PAUSE_SECONDS:g} s | closed, pauses ≥ {LONG_PAUSE_SECONDS:g} s | closed, phrase ends | "
+            "closed at /m b p/ |",
+            "|---|---|---|---|---|---|---|---|"]
+    for method in result.methods:
+        m = result.metric_means(method)
+        rows.append(f"| {method} | {_num(m['amplitude_ratio'], 2)} | {_num(m['width_r'])} | "
+                    f"{_num(m['abs_best_lag'], 1)} | {_pair(m, 'closed_short_pause')} | "
+                    f"{_pair(m, 'closed_long_pause')} | {_pair(m, 'closed_phrase_end')} | "
+                    f"{_pair(m, 'bilabial_closed')} |")
+    return "\n".join(rows)
+
+
 def means_table(result: EvaluationResult) -> str:
     """The per-method means over clips as a markdown table."""
     return "\n".join([_MEAN_HEADER, *_mean_rows(result)])
@@ -87,6 +107,12 @@ def _definitions() -> list[str]:
         f"energy above max(noise floor + {vad.floor_margin_db:g} dB, peak − {vad.peak_range_db:g} dB), "
         f"widened {vad.preroll} frames before and {vad.hangover} after. 30 fps throughout; a still face "
         "has no r (constant openness).",
+        "Amplitude ratio: std of predicted / std of real openness per clip (1 = as lively as the real "
+        "mouth). Width r: Pearson r of mouth width |48–54|. Pauses: runs of non-speech frames between "
+        f"words, split at {LONG_PAUSE_SECONDS:g} s; phrase ends: the silence before the first and after "
+        "the last word. Closed at /m b p/: share of the stretches where PhoneNet gives "
+        "/m b p/ at least half the probability in which the lips meet (openness < "
+        f"{CLOSED_OPENNESS}) within one frame.",
     ]
 
 
@@ -140,7 +166,10 @@ def write_report(result: EvaluationResult, report_path: Path) -> Path:
              "## How much of the position error is a constant offset", "",
              "Each clip's mean difference per point (the portrait frame's own mouth shape, or a "
              "habitual opening) taken away; what is left is the error of the motion itself.", "",
-             offset_table(result), "", "## Per clip", "", _HEADER]
+             offset_table(result), "", "## Amplitude, mouth width, rests and bilabials", "",
+             "Rates as predicted / real face (same clips, same threshold). Per-clip values: "
+             "`space-studio evaluate --json`.", "",
+             shape_table(result), "", "## Per clip", "", _HEADER]
     for clip in result.clips:
         lines += _clip_rows(clip)
     lines += ["", "## Plots", ""]

@@ -6,9 +6,11 @@ from pathlib import Path
 
 from core.errors import OutputError
 from core.export.motion_json import MotionData, write_motion_json
+from core.export.output_check import check_free_space, estimated_bytes
 from core.motion.motion_frames import MotionFrames
 from core.pipeline import Animation, output_size, rendered_frames
 from core.progress import Progress
+from core.render.frame_style import FrameStyle
 
 FORMATS = ("mp4", "png", "json")
 
@@ -25,17 +27,22 @@ def motion_data(motion: MotionFrames) -> MotionData:
 
 
 def export_animation(
-    animation: Animation, out: Path, fmt: str, size: int | None, progress: Progress | None = None
+    animation: Animation, out: Path, fmt: str, size: int | None, progress: Progress | None = None,
+    renderer: str = "warp", style: FrameStyle | None = None,
 ) -> Path:
-    """Render (unless JSON) and write atomically; Cancelled leaves nothing at ``out``."""
+    """Render (unless JSON) with ``renderer`` (warp | neural | auto | drawn, see core.pipeline.rendered_frames)
+    in ``style`` (mouth set, background: an mp4 of a transparent portrait gets the default one)
+    and write atomically; Cancelled leaves nothing at ``out``."""
     if fmt not in FORMATS:
         raise OutputError(f"Unknown output format '{fmt}'; use one of {', '.join(FORMATS)}.")
     progress = progress or Progress()
-    _check_parent(out)
+    width_height = None if fmt == "json" else output_size(animation.setup, size)
+    _check_parent(out, estimated_bytes(fmt, len(animation.motion), width_height))
     if fmt == "json":
-        return write_motion_json(out, motion_data(animation.motion))
-    width_height = output_size(animation.setup, size)
-    frames = rendered_frames(animation.setup, animation.motion, width_height)
+        return write_motion_json(out, motion_data(animation.motion),
+                                 lambda done, total: progress.step("Writing motion JSON", done, total))
+    style = (style or FrameStyle()).for_export(animation, fmt)
+    frames = rendered_frames(animation.setup, animation.motion, width_height, renderer=renderer, style=style)
     total = len(animation.motion)
 
     def report(done: int, _total: int) -> None:
@@ -53,8 +60,10 @@ def export_animation(
     )
 
 
-def _check_parent(out: Path) -> None:
-    """Fail before any work when the output folder is missing; atomic writers catch the rest."""
-    parent = out.resolve().parent
+def _check_parent(out: Path, needed_bytes: int) -> None:
+    """Fail before rendering when the output folder is missing or its disk too full for a rough
+    estimate of the output; the atomic writers catch the rest and leave nothing."""
+    parent = Path(out).absolute().parent
     if not parent.is_dir():
         raise OutputError(f"Output folder '{parent}' does not exist.")
+    check_free_space(parent, needed_bytes)

@@ -8,6 +8,7 @@ nothing (an earlier export at the same path stays untouched until then).
 from __future__ import annotations
 
 import os
+import shutil
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -16,6 +17,7 @@ import numpy as np
 
 from core.errors import Cancelled, OutputError
 from core.export.atomic_output import atomic_directory
+from core.export.output_check import check_frame_folder
 
 FRAME_NAME = "frame_{:05d}.png"
 PNG_COMPRESSION = 3  # zlib level: close to smallest files at a fraction of level 9's time
@@ -27,7 +29,7 @@ def _write_png(path: Path, frame: np.ndarray) -> None:
         raise ValueError(f"frame must be H×W×3|4 uint8, got {frame.shape} {frame.dtype}")
     code = cv2.COLOR_RGBA2BGRA if frame.shape[2] == 4 else cv2.COLOR_RGB2BGR
     if not cv2.imwrite(str(path), cv2.cvtColor(frame, code), [cv2.IMWRITE_PNG_COMPRESSION, PNG_COMPRESSION]):
-        raise OutputError(f"cannot write PNG frame {path}")
+        raise OutputError(f"cannot write PNG frame {path.name}")
 
 
 def export_png_sequence(
@@ -39,12 +41,19 @@ def export_png_sequence(
 ) -> Path:
     """Write RGBA (or RGB) frames as numbered PNGs into ``folder``; returns the folder."""
     folder = Path(folder)
+    check_frame_folder(folder)
     with atomic_directory(folder) as temp:
         count = 0
         for frame in frames:
             if cancel is not None and cancel():
                 raise Cancelled("PNG export cancelled")
-            _write_png(temp / FRAME_NAME.format(count), frame)
+            try:
+                _write_png(temp / FRAME_NAME.format(count), frame)
+            except OutputError:
+                # OpenCV reports no errno; a folder with less room than a raw frame is full.
+                if shutil.disk_usage(temp).free < np.asarray(frame).nbytes:
+                    raise OutputError(f"disk full while writing {folder}") from None
+                raise
             count += 1
             if progress is not None:
                 progress(count, total_frames)

@@ -13,7 +13,6 @@ The output appears only when ``close`` succeeds (see ``atomic_output``); a cance
 
 from __future__ import annotations
 
-import math
 import os
 import subprocess
 import tempfile
@@ -26,7 +25,8 @@ import imageio_ffmpeg
 import numpy as np
 
 from core.errors import Cancelled, OutputError
-from core.export.atomic_output import commit_file, discard, reserve_file
+from core.export.atomic_output import commit_file, discard, reserve_file, write_error
+from core.input_limits import one_line
 
 SAMPLE_RATE = 16_000
 ProgressCallback = Callable[[int, int], None]  # (frames done, frames total or 0)
@@ -40,11 +40,6 @@ class VideoSettings:
     crf: int = 18
     preset: str = "veryfast"
     audio_bitrate: str = "160k"
-
-
-def frame_count(duration_s: float, fps: float) -> int:
-    """Frames needed to cover ``duration_s`` (same rule as the MFCC features: ceil)."""
-    return max(1, math.ceil(duration_s * fps - 1e-9))
 
 
 def _write_wav(path: Path, samples: np.ndarray, sample_rate: int) -> None:
@@ -102,7 +97,10 @@ class VideoWriter:
             return None
         if isinstance(audio, np.ndarray):
             self._audio_temp = reserve_file(self.path.with_suffix(".wav"))
-            _write_wav(self._audio_temp, audio, SAMPLE_RATE)
+            try:
+                _write_wav(self._audio_temp, audio, SAMPLE_RATE)
+            except OSError as err:
+                raise write_error(self.path, err) from err
             return self._audio_temp
         path = Path(audio)
         if not path.is_file():
@@ -141,7 +139,9 @@ class VideoWriter:
         except (BrokenPipeError, OSError) as err:
             message = self._ffmpeg_message()
             self.abort()
-            raise OutputError(f"video encoder stopped: {message or err}") from err
+            if _disk_full(message):
+                raise OutputError(f"disk full while writing {self.path}") from err
+            raise OutputError(one_line(f"video encoder stopped: {message or err}")) from err
         self._written += 1
         if self._progress is not None:
             self._progress(self._written, self.total_frames)
@@ -155,7 +155,9 @@ class VideoWriter:
         if code != 0 or self._written == 0:
             message = self._ffmpeg_message() if code != 0 else "no frames were written"
             self.abort()
-            raise OutputError(f"video export to {self.path} failed: {message}")
+            if _disk_full(message):
+                raise OutputError(f"disk full while writing {self.path}")
+            raise OutputError(one_line(f"video export to {self.path} failed: {message}"))
         self._cleanup(keep_output=True)
         return self.path
 
@@ -195,6 +197,10 @@ class VideoWriter:
             self.close()
         else:
             self.abort()
+
+
+def _disk_full(ffmpeg_message: str) -> bool:
+    return "No space left on device" in ffmpeg_message or "Disk quota exceeded" in ffmpeg_message
 
 
 def export_video(

@@ -43,6 +43,8 @@ OUTER_LIPS = slice(48, 60)
 INNER_LIPS = slice(60, 68)
 MOUTH = slice(48, 68)
 EYE_CORNERS = ((36, 39), (42, 45))
+MOUTH_CORNERS = (48, 54)
+INNER_LIP_PAIRS = ((61, 67), (62, 66), (63, 65))  # (upper, lower) inner-lip points
 
 
 @dataclass(frozen=True)

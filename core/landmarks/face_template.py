@@ -20,18 +20,18 @@ from pathlib import Path
 
 import numpy as np
 
+from core.export.atomic_output import write_text_atomic
 from core.errors import LandmarkFileError
 from core.landmarks.face_landmarks import FaceLandmarks, HeadPose
 from core.landmarks.normalized_space import normalize
+from core.landmarks.face_geometry import kabsch, mirror68, similarity_fit
 from core.landmarks.pose_estimation import (
-    MIRROR68,
     STABLE_POINTS,
     TEMPLATE_PATH,
     estimate_pose,
     euler_angles,
     frontal_reference,
     geometric_rotation,
-    kabsch,
     rotation_matrix,
 )
 
@@ -41,9 +41,7 @@ ANCHOR_POINTS = (36, 39, 42, 45, 48, 54, 8)
 
 def symmetrize68(points: np.ndarray) -> np.ndarray:
     """Average a 68×D normalized face with its mirror image (x → −x)."""
-    mirrored = points[list(MIRROR68)].copy()
-    mirrored[:, 0] *= -1
-    return (points + mirrored) / 2
+    return (points + mirror68(points)) / 2
 
 
 def symmetrize_eyes(per_eye: np.ndarray) -> np.ndarray:
@@ -107,14 +105,9 @@ def load_template() -> dict:
 
 
 def _similarity(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
-    """2×3 similarity transform (Umeyama, no reflection) mapping src N×2 onto dst N×2."""
-    ms, md = src.mean(0), dst.mean(0)
-    s, d = src - ms, dst - md
-    u, sv, vt = np.linalg.svd(d.T @ s)
-    sign = np.diag([1.0, np.sign(np.linalg.det(u @ vt)) or 1.0])
-    rot = u @ sign @ vt
-    scale = np.trace(np.diag(sv) @ sign) / (s**2).sum()
-    return np.hstack([scale * rot, (md - scale * rot @ ms)[:, None]])
+    """2×3 similarity transform mapping src N×2 onto dst N×2."""
+    matrix, offset = similarity_fit(src, dst)
+    return np.hstack([matrix, offset[:, None]])
 
 
 def _affine(src: np.ndarray, dst: np.ndarray) -> np.ndarray:
@@ -181,7 +174,7 @@ def _build_from_dirs(directories: list[str]) -> None:
         except NoFaceError:
             continue
     frontal_reference.cache_clear()
-    TEMPLATE_PATH.write_text(json.dumps(build_template(faces)) + "\n", encoding="utf-8")
+    write_text_atomic(TEMPLATE_PATH, json.dumps(build_template(faces)) + "\n")
     frontal_reference.cache_clear()
     print(f"template from {len(faces)} detected faces written to {TEMPLATE_PATH}")
 

@@ -8,14 +8,15 @@ LandmarkFileError naming the file and what is wrong with it.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 from scipy.interpolate import CubicSpline
 
-from core.errors import LandmarkFileError, OutputError
+from core.errors import LandmarkFileError
+from core.export.atomic_output import atomic_file
+from core.input_limits import InputLimitError, load_json_text, number, one_line, read_text_limited
 from core.landmarks.face_landmarks import EYE_LEFT, EYE_RIGHT, LID_POINTS, FaceLandmarks, HeadPose
 from core.landmarks.pose_estimation import estimate_pose
 
@@ -27,6 +28,33 @@ OUTSIDE_MARGIN = 0.25
 # the human iris is about 12 mm across an eye opening about 30 mm wide.
 IRIS_RADIUS_PER_EYE_WIDTH = 0.2
 POSE_KEYS = ("yaw", "pitch", "roll", "tx", "ty", "tz", "scale")
+# image_size beyond this is no real image (a 40 MP portrait, core.image_io's budget, is under 10⁴).
+MAX_IMAGE_SIDE = 100_000
+# Rotations in degrees; translations in pixels (at most a few image sides); scale in pixels
+# per normalized unit (half the face width).
+POSE_LIMITS = {"yaw": (-180.0, 180.0), "pitch": (-180.0, 180.0), "roll": (-180.0, 180.0),
+               "tx": (-4.0 * MAX_IMAGE_SIDE, 4.0 * MAX_IMAGE_SIDE), "ty": (-4.0 * MAX_IMAGE_SIDE, 4.0 * MAX_IMAGE_SIDE),
+               "tz": (-1e3, 1e3), "scale": (0.0, 4.0 * MAX_IMAGE_SIDE)}
+# Faces narrower than this (pixels between jaw ends 0 and 16) cannot be animated.
+MIN_FACE_WIDTH = 4.0
+MIN_FEATURE_SIZE = 0.5  # pixels: eye widths and the chin's height above the jaw line
+
+
+def check_face_geometry(points68: np.ndarray) -> None:
+    """Raise ValueError (one line) when the 68 points cannot be a face: coinciding jaw ends,
+    eyes of no width, or a chin on the jaw line (all points equal or collinear)."""
+    p = np.asarray(points68, np.float64)[:, :2]
+    width = float(np.linalg.norm(p[16] - p[0]))
+    if width < MIN_FACE_WIDTH:
+        raise ValueError(f"jaw ends 0 and 16 are {width:.3g} px apart; a face needs at least {MIN_FACE_WIDTH:g}")
+    for name, (a, b) in (("left eye", (36, 39)), ("right eye", (42, 45))):
+        if np.linalg.norm(p[b] - p[a]) < MIN_FEATURE_SIZE:
+            raise ValueError(f"the {name}'s corners {a} and {b} coincide")
+    jaw = (p[16] - p[0]) / width
+    chin = p[8] - p[0]
+    chin_height = abs(float(jaw[0] * chin[1] - jaw[1] * chin[0]))  # distance from the jaw line
+    if chin_height < MIN_FEATURE_SIZE:
+        raise ValueError("the chin (point 8) lies on the line through the jaw ends; the points do not form a face")
 
 
 def _lid_curve(corner_a: np.ndarray, middle: np.ndarray, corner_b: np.ndarray) -> np.ndarray:
@@ -96,7 +124,7 @@ class _Reader:
         self.data, self.name = data, name
 
     def fail(self, problem: str) -> LandmarkFileError:
-        return LandmarkFileError(f"Landmark file '{self.name}': {problem}.")
+        return LandmarkFileError(one_line(f"Landmark file '{self.name}': {problem}."))
 
     def require(self, key: str) -> Any:
         if key not in self.data:
@@ -125,8 +153,9 @@ class _Reader:
 
     def image_size(self) -> tuple[int, int]:
         size = self.numbers("image_size", (2,))
-        if np.any(size < 1) or np.any(size != np.round(size)):
-            raise self.fail(f"'image_size' must be two positive whole numbers, got {size.tolist()}")
+        if np.any(size < 1) or np.any(size != np.round(size)) or np.any(size > MAX_IMAGE_SIDE):
+            raise self.fail(f"'image_size' must be two whole numbers from 1 to {MAX_IMAGE_SIDE}, "
+                            f"got {size[0]:g}×{size[1]:g}")
         return int(size[0]), int(size[1])
 
     def points68(self) -> np.ndarray:
@@ -140,7 +169,7 @@ class _Reader:
         bad = np.flatnonzero(np.any((flat < -margin) | (flat > np.array(size) + margin), axis=1))
         if len(bad):
             x, y = flat[bad[0]]
-            raise self.fail(f"'{key}' point {bad[0]} ({x:.1f}, {y:.1f}) lies outside the {size[0]}×{size[1]} image")
+            raise self.fail(f"'{key}' point {bad[0]} ({x:.6g}, {y:.6g}) lies outside the {size[0]}×{size[1]} image")
 
     def pose(self) -> HeadPose | None:
         if "pose" not in self.data:
@@ -149,20 +178,23 @@ class _Reader:
         if not isinstance(pose, dict):
             raise self.fail("'pose' must be an object with " + ", ".join(POSE_KEYS))
         values = {}
-        for key in POSE_KEYS:
+        for key, (low, high) in POSE_LIMITS.items():
             if key in pose:
-                value = pose[key]
-                if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value):
-                    raise self.fail(f"'pose.{key}' is not a number")
-                values[key] = float(value)
+                try:
+                    values[key] = number(pose[key], f"'pose.{key}'", low, high, low_open=key == "scale")
+                except InputLimitError as err:
+                    raise self.fail(str(err)) from None
         return HeadPose(**values)
+
 
 
 def _parse(text: str, name: str) -> FaceLandmarks:
     try:
-        data = json.loads(text)
+        data = load_json_text(text)
     except json.JSONDecodeError as err:
         raise LandmarkFileError(f"Landmark file '{name}' is not valid JSON: {err.msg} at line {err.lineno}.") from None
+    except InputLimitError as err:
+        raise LandmarkFileError(one_line(f"Landmark file '{name}' cannot be read: {err}.")) from None
     reader = _Reader(data, name)
     if not isinstance(data, dict):
         raise reader.fail("the top level must be a JSON object")
@@ -170,11 +202,15 @@ def _parse(text: str, name: str) -> FaceLandmarks:
         raise reader.fail(f"'format' must be \"{FORMAT_NAME}\"")
     version = reader.require("version")
     if version != FORMAT_VERSION:
-        raise reader.fail(f"version {version!r} is not supported (this program reads version {FORMAT_VERSION})")
+        raise reader.fail(f"version {one_line(repr(version), 30)} is not supported (this program reads version {FORMAT_VERSION})")
     size = reader.image_size()
     points = reader.points68()
     reader.inside("points68", points[:, :2], size)
-    face = face_from_points(points, size, source=str(data.get("source", "user")))
+    try:
+        check_face_geometry(points)
+    except ValueError as err:
+        raise reader.fail(str(err)) from None
+    face = face_from_points(points, size, source=str(data.get("source", "user"))[:100])
     details = {}
     for key, shape in (("upper_lids", (2, LID_POINTS, 2)), ("lower_lids", (2, LID_POINTS, 2)), ("iris", (2, 2))):
         if key in data:
@@ -202,9 +238,10 @@ def load_landmarks(path: str | Path) -> FaceLandmarks:
     """Read a landmark file; raises LandmarkFileError saying what is wrong."""
     path = Path(path)
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as err:
-        raise LandmarkFileError(f"Cannot read landmark file '{path.name}': {getattr(err, 'strerror', None) or err}.") from None
+        text = read_text_limited(path)
+    except (OSError, UnicodeDecodeError, InputLimitError) as err:
+        reason = getattr(err, "strerror", None) or err
+        raise LandmarkFileError(one_line(f"Cannot read landmark file '{path.name}': {reason}.")) from None
     return _parse(text, path.name)
 
 
@@ -227,10 +264,5 @@ def landmarks_to_dict(face: FaceLandmarks) -> dict:
 
 def save_landmarks(face: FaceLandmarks, path: str | Path) -> None:
     """Write ``face`` as a landmark file (atomically: temp file + rename)."""
-    path = Path(path)
-    tmp = path.with_name(f".{path.name}.tmp")
-    try:
-        tmp.write_text(json.dumps(landmarks_to_dict(face), indent=1) + "\n", encoding="utf-8")
-        tmp.replace(path)
-    except OSError as err:
-        raise OutputError(f"Cannot write landmark file '{path}': {err.strerror or err}.") from None
+    with atomic_file(path) as temp:
+        temp.write_text(json.dumps(landmarks_to_dict(face), indent=1, allow_nan=False) + "\n", encoding="utf-8")

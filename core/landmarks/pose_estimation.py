@@ -20,23 +20,13 @@ from pathlib import Path
 
 import numpy as np
 
+from core.landmarks.face_geometry import kabsch
 from core.landmarks.face_landmarks import HeadPose
 
 TEMPLATE_PATH = Path(__file__).with_name("template_face.json")
 
 # iBUG points whose positions do not change with speech, blinks or smiles.
 STABLE_POINTS = (0, 1, 2, 3, 13, 14, 15, 16, *range(17, 27), *range(27, 36), 36, 39, 42, 45)
-
-# Mirror partner of every iBUG point (a frontal face is symmetric under x → -x).
-MIRROR68 = (
-    *range(16, -1, -1),
-    *range(26, 16, -1),
-    27, 28, 29, 30, 35, 34, 33, 32, 31,
-    45, 44, 43, 42, 47, 46, 39, 38, 37, 36, 41, 40,
-    54, 53, 52, 51, 50, 49, 48, 59, 58, 57, 56, 55,
-    64, 63, 62, 61, 60, 67, 66, 65,
-)
-
 
 def rotation_matrix(yaw: float, pitch: float, roll: float) -> np.ndarray:
     """3×3 ``Rz(roll) @ Ry(yaw) @ Rx(pitch)``, angles in degrees."""
@@ -70,16 +60,6 @@ def rotation_matrices(yaw: np.ndarray, pitch: np.ndarray, roll: np.ndarray) -> n
 def pose_rotation(pose: HeadPose) -> np.ndarray:
     """The 3×3 rotation of ``pose``."""
     return rotation_matrix(pose.yaw, pose.pitch, pose.roll)
-
-
-def kabsch(source: np.ndarray, target: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
-    """Rotation R (det +1) minimising Σ w‖R·source_i − target_i‖² for centred N×3 sets."""
-    w = np.ones(len(source)) if weights is None else np.asarray(weights, np.float64)
-    covariance = (np.asarray(target) * w[:, None]).T @ np.asarray(source)
-    u, _, vt = np.linalg.svd(covariance)
-    # The sign fix keeps a proper rotation when the point sets are near-planar.
-    d = np.sign(np.linalg.det(u @ vt)) or 1.0
-    return u @ np.diag([1.0, 1.0, d]) @ vt
 
 
 def geometric_rotation(points68: np.ndarray) -> np.ndarray:

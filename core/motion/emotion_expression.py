@@ -2,7 +2,9 @@
 
 Each MEAD emotion is a fixed displacement of the 68 normalized landmarks and of
 the interior eyelid points from a speaker's neutral face (learned by
-``core.training.train_emotion`` from MEAD clips, averaged over speakers).
+``core.training.train_emotion`` from MEAD and CREMA-D clips: averaged over actors,
+each region scaled back to the actors' own size, the inner-lip gap left to speech;
+core.training.emotion_reach measures it against the real faces).
 An emotion track gives per-frame intensities (T×8, 0 = none, 1 = MEAD level 3);
 the offsets are their weighted sum, added to the speaking face before posing.
 """
@@ -18,11 +20,11 @@ import numpy as np
 from core.errors import ModelWeightsError
 from core.landmarks.face_landmarks import LID_POINTS, RIG_68, RIG_LOWER_LIDS, RIG_POINT_COUNT, RIG_UPPER_LIDS
 
-from core.animation.tracks import EMOTIONS  # the one emotion order of tracks, S2L and this file
+from core.emotion_spec import EMOTION_ALIASES, EMOTIONS  # the one emotion list and its other spellings
+from core.weights_location import shipped_weights
 
 # Names older files or MEAD's file names use for the same emotions.
-EMOTION_ALIASES = {"disgusted": "disgust", "surprise": "surprised", "fearful": "fear"}
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "weights" / "emotion" / "emotion_displacements.json"
+DEFAULT_PATH = shipped_weights("emotion", "emotion_displacements.json")
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ units of the first frame's face scale (half the ear-to-ear distance), tz in the
 normalized units of the engine's weak perspective (it carries the zoom), and the
 scale ratio.
 
-Tracks come from ``core.training.face_tracks.load_or_extract`` (cached per video).
+Tracks come from ``core.landmarks.video_face_track.load_or_extract`` (cached per video).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from scipy.ndimage import gaussian_filter1d
 
 from core.errors import NoFaceError, VideoError
 from core.landmarks.normalized_space import CAMERA_DISTANCE
+from core.timebase import resample_series
 
 
 SMOOTH_SIGMA_S = 0.05  # Gaussian smoothing in seconds: removes tracker jitter, keeps nods.
@@ -43,8 +44,8 @@ class Track:
 
 
 def load_track(path: str | Path, cache_dir: Path | None = None) -> Track:
-    """The video's face track (tracked once, then cached by core.training.face_tracks)."""
-    from core.training.face_tracks import load_or_extract
+    """The video's face track (tracked once, then cached by core.landmarks.video_face_track)."""
+    from core.landmarks.video_face_track import load_or_extract
 
     path = Path(path)
     if not path.is_file():
@@ -80,14 +81,6 @@ def relative_poses(poses: np.ndarray) -> np.ndarray:
     return rel
 
 
-def resample(values: np.ndarray, src_fps: float, dst_fps: float) -> np.ndarray:
-    """Resample T×D values from src_fps to dst_fps by linear interpolation."""
-    duration = len(values) / src_fps
-    t_src = np.arange(len(values)) / src_fps
-    t_dst = np.arange(int(np.ceil(duration * dst_fps - 1e-6))) / dst_fps
-    return np.stack([np.interp(t_dst, t_src, values[:, d]) for d in range(values.shape[1])], axis=1)
-
-
 def poses_from_video(path: str | Path, fps: float, cache_dir: Path | None = None) -> np.ndarray:
     """Head motion of a video as T×7 deltas from its first frame at ``fps``.
 
@@ -103,4 +96,4 @@ def poses_from_video(path: str | Path, fps: float, cache_dir: Path | None = None
     first = int(np.argmax(track.valid))
     poses = relative_poses(poses[first:])
     poses = gaussian_filter1d(poses, SMOOTH_SIGMA_S * track.fps, axis=0, mode="nearest")
-    return resample(poses, track.fps, fps).astype(np.float32)
+    return resample_series(poses, track.fps, fps).astype(np.float32)

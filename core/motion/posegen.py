@@ -21,10 +21,13 @@ import torch
 from scipy.ndimage import gaussian_filter1d
 from torch import nn
 
+from core.export.atomic_output import atomic_file
 from core.weights_file import load_checked_model, write_sha256_sidecar
+from core.timebase import stretch_frames
+from core.weights_location import shipped_weights
 
 POSE_DIMS = 6
-DEFAULT_PATH = Path(__file__).resolve().parents[2] / "weights" / "posegen" / "posegen_small.pt"
+DEFAULT_PATH = shipped_weights("posegen", "posegen_small.pt")
 SHA256_FILE = "posegen_small.pt.sha256"
 
 
@@ -97,13 +100,6 @@ def audio_input(mfcc: np.ndarray | None, frames: int) -> np.ndarray:
     return out
 
 
-def resample_frames(values: np.ndarray, frames: int) -> np.ndarray:
-    """Linearly resample T×D rows to ``frames`` rows over the same duration."""
-    src = np.linspace(0.0, 1.0, len(values))
-    dst = np.linspace(0.0, 1.0, frames)
-    return np.stack([np.interp(dst, src, values[:, d]) for d in range(values.shape[1])], axis=1)
-
-
 class PoseGenerator:
     """Trained PoseGen with normalization statistics; samples head motion for audio."""
 
@@ -123,8 +119,9 @@ class PoseGenerator:
         """Write a weights_only-loadable checkpoint and its sha256 file; returns the hash."""
         path = Path(path)
         path.parent.mkdir(parents=True, exist_ok=True)
-        torch.save({"model": self.net.state_dict(), "config": asdict(self.config),
-                    "pose_std": torch.from_numpy(self.pose_std)}, path)
+        with atomic_file(path) as temp:
+            torch.save({"model": self.net.state_dict(), "config": asdict(self.config),
+                        "pose_std": torch.from_numpy(self.pose_std)}, temp)
         return write_sha256_sidecar(path)
 
     def generate(self, mfcc: np.ndarray | None, seed: int, amplitude: float = 1.0, fps: float | None = None,
@@ -139,7 +136,7 @@ class PoseGenerator:
         if n_out == 0:
             return np.zeros((0, POSE_DIMS), np.float32)
         n_model = max(2, round(n_out * self.config.fps / fps))
-        feats = None if mfcc is None else resample_frames(np.asarray(mfcc, np.float32), n_model)
+        feats = None if mfcc is None else stretch_frames(np.asarray(mfcc, np.float32), n_model)
         audio = audio_input(feats, n_model)
         warmup = min(n_model - 1, int(round(self.config.warmup_s * self.config.fps)))
         audio = np.concatenate([audio[1:warmup + 1][::-1], audio])
@@ -148,7 +145,7 @@ class PoseGenerator:
             pose = self.net.decode(torch.from_numpy(audio)[None], z)[0, warmup:].numpy() * self.pose_std
         pose = gaussian_filter1d(pose, self.config.smooth_sigma_frames, axis=0, mode="nearest")
         pose = self._recentered(pose)
-        pose = resample_frames(pose - pose[:1], n_out) if n_model != n_out else pose - pose[:1]
+        pose = stretch_frames(pose - pose[:1], n_out) if n_model != n_out else pose - pose[:1]
         return (pose * amplitude).astype(np.float32)
 
     def _recentered(self, pose: np.ndarray) -> np.ndarray:

@@ -11,19 +11,13 @@ from __future__ import annotations
 
 import numpy as np
 
-INNER_PAIRS = ((61, 67), (62, 66), (63, 65))  # upper / lower inner-lip points
+from core.landmarks.face_geometry import mouth_openness
+from core.landmarks.face_landmarks import INNER_LIP_PAIRS
+
 LOWER_OUTER_LIP = (55, 56, 57, 58, 59)
 # How much of the lip gap each jaw point rises when the mouth closes (chin most).
 JAW_FOLLOW = {4: 0.2, 5: 0.4, 6: 0.7, 7: 0.9, 8: 1.0, 9: 0.9, 10: 0.7, 11: 0.4, 12: 0.2}
 CLOSED_PERCENTILE = 15  # frames this closed (or more) define a clip's closed mouth
-
-
-def mouth_openness(points: np.ndarray) -> np.ndarray:
-    """(...,68,2+) → inner-lip gap over mouth width (the evaluation's openness)."""
-    p = np.asarray(points, np.float64)
-    gap = np.mean([p[..., lower, 1] - p[..., upper, 1] for upper, lower in INNER_PAIRS], axis=0)
-    width = np.linalg.norm(p[..., 54, :2] - p[..., 48, :2], axis=-1)
-    return np.clip(gap / np.maximum(width, 1e-9), 0.0, None)
 
 
 def reference_face(points: np.ndarray) -> np.ndarray:
@@ -39,11 +33,11 @@ def reference_face(points: np.ndarray) -> np.ndarray:
 def closed_mouth(face: np.ndarray) -> np.ndarray:
     """68×2|3 face → 68×2 with the lips closed by raising the lower lip and jaw."""
     closed = np.array(np.asarray(face, np.float64)[:, :2], copy=True)
-    gaps = np.array([closed[lower, 1] - closed[upper, 1] for upper, lower in INNER_PAIRS])
+    gaps = np.array([closed[lower, 1] - closed[upper, 1] for upper, lower in INNER_LIP_PAIRS])
     gap = float(np.clip(gaps.mean(), 0.0, None))
     if gap <= 0.0:
         return closed.astype(np.float32)
-    for (upper, lower), pair_gap in zip(INNER_PAIRS, gaps, strict=True):
+    for (upper, lower), pair_gap in zip(INNER_LIP_PAIRS, gaps, strict=True):
         closed[lower, 1] -= max(pair_gap, 0.0)
     closed[list(LOWER_OUTER_LIP), 1] -= gap
     for index, follow in JAW_FOLLOW.items():

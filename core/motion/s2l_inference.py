@@ -1,15 +1,15 @@
 """Load S2L weights and predict normalized landmarks from speech.
 
 ``SpeechToLandmarks.load(path).predict(mfcc T×40, face0 68×3, emotion T×8)``
-→ T×68×2 normalized points. The audio encoder runs once over the whole clip in
-torch; the autoregressive loop then runs in numpy on weights exported from the
-LSTM, because per-frame torch dispatch costs ~0.6 ms a step (4× too slow for
-the 200× real-time budget) while the arithmetic itself is tiny.
+→ T×68×2 normalized points. The audio encoder runs in torch over blocks of
+STREAM_FRAMES (with its receptive field of neighbours); the autoregressive loop
+then runs in numpy on weights exported from the LSTM (core.motion.s2l_step),
+carrying its state from block to block, so memory stays flat for hours of speech.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
 
@@ -17,21 +17,30 @@ import numpy as np
 
 from core.audio.audio_io import Audio
 from core.audio.features import FeatureStats, mfcc_per_frame, utterance_normalized
-from core.audio.loudness import normalized_loudness
+from core.audio.loudness import loudness_gain, normalized_loudness
 from core.audio.voice_activity import voice_activity, widen
 from core.motion.rest_face import closed_mouth
+from core.motion.s2l_step import LoopState, export_step, run_loop
 from core.motion.lip_closure import close_on_bilabials
-from core.motion.mouth_smoothing import smoothed_mouth
-from core.motion.portrait_start import start_on_portrait
-from core.motion.silence_rest import rest_in_silence
+from core.motion.mouth_smoothing import SIGMA_SECONDS, smoothed_mouth
+from core.motion.portrait_start import portrait_weight, start_on_portrait
+from core.motion.silence_rest import blend_to_rest, speech_gate
 from core.errors import ModelWeightsError
+from core.memory import release_free_memory
+from core.progress import ProgressCallback
+from core.weights_location import shipped_weights
 from core.weights_file import verify_sha256
 
 MOUTH_WIDTH = (48, 54)
 INNER_LIP_GAP = (62, 66)
 N_EMOTIONS = 8
 FEATURE_CLIP = 3.0  # standardised MFCCs beyond ±3 σ are out of the training range
-DEFAULT_WEIGHTS = Path(__file__).resolve().parents[2] / "weights" / "s2l" / "s2l_small.pt"
+DEFAULT_WEIGHTS = shipped_weights("s2l", "s2l_small.pt")
+# Frames per block of the network (5 min at 30 fps): memory stays flat however long the
+# line, and progress moves every block (~1 s of work).
+STREAM_FRAMES = 9000
+
+FrameProgress = Callable[[int, int], None]  # (frames done, frames in all)
 
 
 def mouth_openness(points: np.ndarray) -> np.ndarray:
@@ -48,18 +57,6 @@ def verify_checksum(path: Path) -> None:
     verify_sha256(path, "S2L weights")
 
 
-@dataclass(frozen=True)
-class _StepWeights:
-    """Numpy copies of the per-frame (recurrent) part of the network."""
-
-    landmark: list[tuple[np.ndarray, np.ndarray]]
-    eye: list[tuple[np.ndarray, np.ndarray]]
-    lstm_in: list[np.ndarray]  # per layer: W over [face codes | layer input] + W_hh
-    lstm_bias: list[np.ndarray]
-    head_w: np.ndarray
-    head_b: np.ndarray
-
-
 class SpeechToLandmarks:
     """A loaded S2L model ready to predict."""
 
@@ -73,7 +70,7 @@ class SpeechToLandmarks:
             raise ModelWeightsError("this S2L model needs PhoneNet posteriors (weights/phones/phone_net.pt)")
         if model.cfg.apc_features and (apc is None or apc.dims != model.cfg.apc_features):
             raise ModelWeightsError(f"this S2L model needs {model.cfg.apc_features} APC codes (weights/apc/apc.pt)")
-        self._step = _export(model)
+        self._step = export_step(model)
 
     @classmethod
     def load(cls, path: str | Path | None = None) -> SpeechToLandmarks:
@@ -93,8 +90,10 @@ class SpeechToLandmarks:
 
     def predict(self, mfcc: np.ndarray, face0: np.ndarray,
                 emotion: np.ndarray | None = None, warmup_frames: int = 0,
-                phones: np.ndarray | None = None) -> np.ndarray:
+                phones: np.ndarray | None = None, progress: FrameProgress | None = None) -> np.ndarray:
         """mfcc T×40 (from mfcc_per_frame), face0 normalized 68×2|3 → T×68×2.
+
+        ``progress(done, total)`` is called after each block of frames (long lines).
 
         ``phones`` (T×40 phone probabilities, e.g. a forced alignment's one-hot
         rows) replace PhoneNet's posteriors for a model that listens to phones.
@@ -115,18 +114,49 @@ class SpeechToLandmarks:
         emotion = _emotion_track(emotion, len(mfcc))
         if self.phones is not None:
             phones = self.phones(mfcc) if phones is None else _fit_rows(np.asarray(phones, np.float32), len(mfcc))
-            silent = np.zeros((warmup_frames, phones.shape[1]), np.float32)
-            silent[:, 0] = 1.0
-            phones = np.concatenate([silent, phones])
-        mfcc = np.concatenate([np.repeat(_silence_mfcc()[None], warmup_frames, 0), mfcc])
-        emotion = np.concatenate([np.repeat(emotion[:1], warmup_frames, 0), emotion])
-        codes = self.apc(mfcc) if self.apc is not None else None
-        audio_gates, film = self._precompute(mfcc, f0, emotion, phones, codes)
-        return _run_loop(self._step, audio_gates, film, f0)[warmup_frames:]
+        if warmup_frames:
+            mfcc, emotion, phones = _with_warmup(warmup_frames, mfcc, emotion, phones)
+        return self._stream(mfcc, f0, emotion, phones, progress)[warmup_frames:]
+
+    def _stream(self, mfcc: np.ndarray, f0: np.ndarray, emotion: np.ndarray, phones: np.ndarray | None,
+                progress: FrameProgress | None) -> np.ndarray:
+        """The network over the line a block of STREAM_FRAMES at a time: the audio encoder
+        sees its receptive field of real neighbours around each block, APC and the LSTM
+        carry their state, so the frames equal one pass over the whole line (up to float
+        rounding) while torch's working memory stays a block long."""
+        frames = len(mfcc)
+        out = np.empty((frames, 136), np.float32)
+        before, after = _context(self.model.audio.pads)
+        loop = codes_state = None
+        for start in range(0, frames, STREAM_FRAMES):
+            stop = min(frames, start + STREAM_FRAMES)
+            lo, hi = max(0, start - before), min(frames, stop + after)
+            codes, codes_state = self._codes(mfcc, lo, hi, stop - before, codes_state)
+            rows = slice(lo, hi)
+            gates, film = self._precompute(mfcc[rows], f0, emotion[rows], _rows(phones, rows), codes)
+            keep = slice(start - lo, stop - lo)
+            loop = LoopState.start(film[2]) if loop is None else loop
+            loop = run_loop(self._step, gates[keep], film[0][keep], film[1][keep], loop, out[start:stop])
+            if progress is not None:
+                progress(stop, frames)
+        out += f0.reshape(-1)  # in place: a second T×136 array is 0.1 GB for two hours
+        release_free_memory()  # the blocks' freed activations, before the post-processing copies
+        return out.reshape(-1, 68, 2)
+
+    def _codes(self, mfcc: np.ndarray, lo: int, hi: int, next_lo: int, state):  # noqa: ANN001, ANN202
+        """APC codes of frames lo..hi from the state at ``lo``; also the state at ``next_lo``
+        (where the next block's window starts), so no frame's code depends on a block edge."""
+        if self.apc is None:
+            return None, None
+        split = min(max(next_lo, lo), hi)
+        head, state_at_next = self.apc.stream(mfcc[lo:split], state)
+        tail, _ = self.apc.stream(mfcc[split:hi], state_at_next)
+        return np.concatenate([head, tail]), state_at_next
 
     def animate_speech(self, audio: Audio, fps: float, face0: np.ndarray,
                        emotion: np.ndarray | None = None, transcript: str | None = None,
-                       rest_in_pauses: bool = True) -> tuple[np.ndarray, np.ndarray]:
+                       rest_in_pauses: bool = True,
+                       progress: ProgressCallback | None = None) -> tuple[np.ndarray, np.ndarray]:
         """Speech → (T×68×2 normalized motion, T×40 MFCC): features, prediction, and
         the mouth resting wherever the voice-activity detector hears no speech. The
         jaw and lips are smoothed without lag (core.motion.mouth_smoothing), and the
@@ -138,23 +168,25 @@ class SpeechToLandmarks:
         forced-aligned to it instead of guessed by PhoneNet. The lips shut on
         /m/, /b/, /p/ (core.motion.lip_closure) for a model that hears phones.
         ``rest_in_pauses=False`` leaves the model's own mouth in pauses (the
-        evaluation reports both)."""
-        audio = normalized_loudness(audio)  # a quiet microphone is not a closed mouth
-        mfcc = mfcc_per_frame(audio, fps)
-        phones = self._heard_phones(audio, mfcc, fps, transcript)
-        motion = self.predict(mfcc, face0, emotion, phones=phones)
-        rest = closed_mouth(face0)
-        if phones is not None:
-            motion = close_on_bilabials(motion, rest, phones)
+        evaluation reports both). ``progress(stage, done, total)`` follows each stage's
+        frames: reading features, hearing phones, predicting.
+
+        The loudness gain is applied block by block (features, voice activity), never as
+        a scaled copy of the line: two hours of speech are 0.46 GB of samples."""
+        gain = loudness_gain(audio)  # a quiet microphone is not a closed mouth
+        mfcc = mfcc_per_frame(audio, fps, gain, progress=_labelled(progress, "Reading speech features"))
+        phones = self._heard_phones(audio, mfcc, fps, transcript, _labelled(progress, "Hearing phones"))
+        motion = self.predict(mfcc, face0, emotion, phones=phones, progress=_labelled(progress, "Predicting lip motion"))
+        gate = None
         if rest_in_pauses:
-            speech = voice_activity(audio.samples, audio.sample_rate, fps, len(mfcc))
+            speech = voice_activity(audio.samples, audio.sample_rate, fps, len(mfcc), gain=gain)
             if phones is not None:
                 speech = _rescued_in_noise(speech, phones[: len(speech), 0] < 0.5)
-            motion = rest_in_silence(motion, rest, speech, fps)
-        return start_on_portrait(smoothed_mouth(motion, fps), face0, rest, fps), mfcc
+            gate = speech_gate(speech, fps)
+        return _shaped_mouth(motion, face0, fps, phones, gate, _labelled(progress, "Shaping the mouth")), mfcc
 
-    def _heard_phones(self, audio: Audio, mfcc: np.ndarray, fps: float,
-                      transcript: str | None) -> np.ndarray | None:
+    def _heard_phones(self, audio: Audio, mfcc: np.ndarray, fps: float, transcript: str | None,
+                      progress: FrameProgress | None = None) -> np.ndarray | None:
         """T×40 phone probabilities, computed once for the model and the lip closure:
         forced-aligned one-hot rows for a transcript, else PhoneNet's posteriors;
         None for a model that does not listen to phones."""
@@ -163,8 +195,8 @@ class SpeechToLandmarks:
                 raise ModelWeightsError("This S2L model does not listen to phones, so it cannot use a transcript.")
             from core.audio.phone_recognizer import align_phones, one_hot_frames
 
-            return one_hot_frames(align_phones(audio, transcript), fps, len(mfcc))
-        return None if self.phones is None else self.phones(mfcc)
+            return one_hot_frames(align_phones(normalized_loudness(audio), transcript), fps, len(mfcc))
+        return None if self.phones is None else self.phones(mfcc, progress)
 
     def _precompute(self, mfcc, f0, emotion, phones, codes):
         """Audio codes → their share of the first LSTM layer's gates; face FiLM."""
@@ -184,6 +216,51 @@ class SpeechToLandmarks:
             gamma, beta = m.film_face.params(em[0])
         state = (h0[:, 0].numpy().copy(), c0[:, 0].numpy().copy())
         return gates.numpy(), (gamma.numpy(), beta.numpy(), state)
+
+
+def _shaped_mouth(motion: np.ndarray, face0: np.ndarray, fps: float, phones: np.ndarray | None,
+                  gate: np.ndarray | None, progress: FrameProgress | None) -> np.ndarray:
+    """The model's T×68×2 motion with the lips shut on bilabials (``phones``), the mouth at
+    rest in pauses (``gate``, core.motion.silence_rest), jaw and lips smoothed, and the
+    portrait's own mouth on the first frames, STREAM_FRAMES at a time: each step copies
+    its input, so the whole line at once would hold several 0.1 GB copies for two hours.
+    Blocks overlap by the smoothing's reach, so the frames equal one pass."""
+    rest, frames = closed_mouth(face0), len(motion)
+    reach = int(4.0 * SIGMA_SECONDS * fps + 0.5) + 1  # gaussian_filter1d's radius (truncate 4) + 1
+    out = np.empty_like(motion)
+    for start in range(0, frames, STREAM_FRAMES):
+        stop = min(frames, start + STREAM_FRAMES)
+        lo, hi = max(0, start - reach), min(frames, stop + reach)
+        part = motion[lo:hi]
+        if phones is not None:
+            part = close_on_bilabials(part, rest, phones[lo:hi])
+        if gate is not None:
+            part = blend_to_rest(part, rest, gate[lo:hi])
+        out[start:stop] = smoothed_mouth(part, fps)[start - lo: stop - lo]
+        if progress is not None:
+            progress(stop, frames)
+    # The portrait's mouth fades out within seconds; past the frames where its float32 weight
+    # is still above zero, adding it would change nothing.
+    head = int(np.count_nonzero(portrait_weight(frames, fps)))
+    out[:head] = start_on_portrait(out[:head], face0, rest, fps)
+    return out
+
+
+def _with_warmup(frames: int, mfcc: np.ndarray, emotion: np.ndarray, phones: np.ndarray | None):  # noqa: ANN202
+    """Inputs with ``frames`` of digital silence (neutral, phone SIL) in front."""
+    if phones is not None:
+        silent = np.zeros((frames, phones.shape[1]), np.float32)
+        silent[:, 0] = 1.0
+        phones = np.concatenate([silent, phones])
+    mfcc = np.concatenate([np.repeat(_silence_mfcc()[None], frames, 0), mfcc])
+    return mfcc, np.concatenate([np.repeat(emotion[:1], frames, 0), emotion]), phones
+
+
+def _labelled(progress: ProgressCallback | None, stage: str) -> FrameProgress | None:
+    """A (done, total) callback reporting as ``stage``."""
+    if progress is None:
+        return None
+    return lambda done, total: progress(stage, done, total)
 
 
 def _rescued_in_noise(loud: np.ndarray, voiced: np.ndarray) -> np.ndarray:
@@ -253,65 +330,13 @@ def _emotion_track(emotion: np.ndarray | None, frames: int) -> np.ndarray:
     return emotion
 
 
-def _export(model) -> _StepWeights:
-    """Pull the recurrent-path weights out of the torch module as float32 numpy."""
-    def linears(seq):
-        return [(m.weight.detach().numpy().T.copy(), m.bias.detach().numpy().copy())
-                for m in seq if hasattr(m, "weight")]
-
-    lstm, width = model.lstm, model.cfg.width
-    ins, biases = [], []
-    for k in range(lstm.num_layers):
-        w_ih = getattr(lstm, f"weight_ih_l{k}").detach().numpy()
-        w_hh = getattr(lstm, f"weight_hh_l{k}").detach().numpy()
-        w_in = w_ih[:, width:] if k == 0 else w_ih  # layer 0's audio share is precomputed
-        ins.append(np.concatenate([w_in, w_hh], axis=1).T.copy())
-        bias = getattr(lstm, f"bias_ih_l{k}") + getattr(lstm, f"bias_hh_l{k}")
-        biases.append(np.zeros_like(bias.detach().numpy()) if k == 0 else bias.detach().numpy())
-    return _StepWeights(linears(model.landmarks), linears(model.eyes), ins, biases,
-                        model.head.weight.detach().numpy().T.copy(),
-                        model.head.bias.detach().numpy().copy())
+def _context(pads: list[tuple[int, int]]) -> tuple[int, int]:
+    """Frames before and after a frame that a padded conv stack's output there depends on."""
+    return sum(left for left, _right in pads), sum(right for _left, right in pads)
 
 
-def _mlp(x: np.ndarray, layers) -> np.ndarray:
-    for w, b in layers:
-        x = x @ w + b
-        x = np.maximum(x, 0.2 * x)  # leaky ReLU(0.2)
-    return x
-
-
-def _lstm_cell(gates: np.ndarray, c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    # torch gate order i, f, g, o. One sigmoid over all four gates and plain slices:
-    # at this size np.split and separate calls cost more than the arithmetic.
-    n = len(c)
-    s = _sigmoid(gates)
-    c = s[n:2 * n] * c + s[:n] * np.tanh(gates[2 * n:3 * n])
-    return s[3 * n:] * np.tanh(c), c
-
-
-def _sigmoid(x: np.ndarray) -> np.ndarray:
-    return 0.5 + 0.5 * np.tanh(0.5 * x)  # tanh form cannot overflow
-
-
-def _run_loop(w: _StepWeights, audio_gates, film, f0: np.ndarray) -> np.ndarray:
-    """Autoregressive frames, each fed its predecessor (face0 first)."""
-    gamma, beta, (h, c) = film
-    h, c = list(h), list(c)
-    rel = np.zeros(136, np.float32)
-    out = np.empty((len(audio_gates), 136), np.float32)
-    for t in range(len(audio_gates)):
-        lm = _mlp(rel, w.landmark) * gamma[t] + beta[t]
-        eye = _mlp(rel.reshape(68, 2)[36:48].ravel(), w.eye)
-        x = np.concatenate([lm, eye])
-        for k in range(len(h)):
-            gates = np.concatenate([x, h[k]]) @ w.lstm_in[k] + w.lstm_bias[k]
-            if k == 0:
-                gates += audio_gates[t]
-            h[k], c[k] = _lstm_cell(gates, c[k])
-            x = h[k]
-        rel = x @ w.head_w + w.head_b
-        out[t] = rel
-    return out.reshape(-1, 68, 2) + f0
+def _rows(array: np.ndarray | None, rows: slice) -> np.ndarray | None:
+    return None if array is None else array[rows]
 
 
 def training_videos(weights: Path) -> tuple[str, ...]:

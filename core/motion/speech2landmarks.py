@@ -14,10 +14,11 @@ import torch
 from torch import nn
 
 from core.audio.phone_net import N_PHONES
+from core.emotion_spec import EMOTIONS
 
 N_MFCC = 40
 N_POINTS = 68
-N_EMOTIONS = 8
+N_EMOTIONS = len(EMOTIONS)
 EYES = slice(36, 48)
 
 

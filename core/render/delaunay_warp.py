@@ -24,22 +24,17 @@ from core.landmarks.face_landmarks import RIG_POINT_COUNT, FaceLandmarks
 from core.render.eyelid_pass import EyelidPass
 from core.render.mouth_cavity import MouthCavity, lip_chroma
 from core.render.warp_mesh import MeshConfig, WarpMesh, clamp_rig
+from core.render.shader_source import vertex_shader
 
 MAX_OUTPUT_SIZE = 2048
 
-VERTEX_SHADER = """
-#version 330
-uniform vec2 image_size;
-uniform float flip_y;  // -1: image top at GL top (on screen); 1: top in row 0 (readback)
-in vec2 in_pos;
+VERTEX_SHADER = vertex_shader(
+    """
 in vec2 in_uv;
 out vec2 uv;
-void main() {
-    vec2 ndc = (in_pos + 0.5) / image_size * 2.0 - 1.0;
-    gl_Position = vec4(ndc.x, flip_y * ndc.y, 0.0, 1.0);
-    uv = in_uv;
-}
-"""
+""",
+    "    uv = in_uv;",
+)
 
 FRAGMENT_SHADER = """
 #version 330

@@ -31,37 +31,33 @@ import cv2
 import moderngl
 import numpy as np
 
-from core.landmarks.face_landmarks import LID_POINTS, RIG_LOWER_LIDS, RIG_UPPER_LIDS
+from core.landmarks.face_landmarks import EYE_CORNERS, LID_POINTS, RIG_LOWER_LIDS, RIG_UPPER_LIDS
 from core.render.warp_mesh import clamp_rig, eye_frame, open_upper_lids
+from core.render.shader_source import vertex_shader
 
 COLUMNS = 32
 SKIN_COLUMNS = 16  # lid-colour samples across each eye
 GRAIN_FLAT = 2.0  # skin luma MAD (0..255) up to which a portrait counts as flat-coloured
 FALL_AT = np.linspace(0.02, 0.98, 17)  # lower-outline samples across each eye (share of its width)
 FEATHER = 0.08  # soft top of the lid, share of the eye width
-_CORNERS = ((36, 39), (42, 45))
 _BROWS = (slice(17, 22), slice(22, 27))
 _FLOATS_PER_VERTEX = 10
 
-VERTEX_SHADER = """
-#version 330
-uniform vec2 image_size;
-uniform float flip_y;
-in vec2 in_pos;
+VERTEX_SHADER = vertex_shader(
+    """
 in vec4 in_geo;   // px above the lid edge, px below the top of the lid skin, across (0..1), shadow width
 in float in_lid;  // lid height in px at this column
 in vec3 in_src;   // rest upper-lid point of this column (portrait px), mirror offset above it (px)
 out vec4 geo;
 out float lid_h;
 out vec3 src;
-void main() {
-    vec2 ndc = (in_pos + 0.5) / image_size * 2.0 - 1.0;
-    gl_Position = vec4(ndc.x, flip_y * ndc.y, 0.0, 1.0);
+""",
+    """
     geo = in_geo;
     lid_h = in_lid;
     src = in_src;
-}
-"""
+""",
+)
 
 FRAGMENT_SHADER = """
 #version 330
@@ -124,7 +120,7 @@ class LidLook:
 def _polyline(rig: np.ndarray, eye: int, part: slice) -> np.ndarray:
     """Corner, the 7 interior lid points, corner (9×2)."""
     lids = rig[part].reshape(2, LID_POINTS, 2)[eye]
-    return np.vstack([rig[_CORNERS[eye][0]], lids, rig[_CORNERS[eye][1]]])
+    return np.vstack([rig[EYE_CORNERS[eye][0]], lids, rig[EYE_CORNERS[eye][1]]])
 
 
 def _local(
@@ -283,7 +279,7 @@ def lid_vertices(
     and how far the lid has come down from its open place, in px."""
     origin, axis, normal = eye_frame(rig, eye)
     opened = open_upper_lids(rest_rig, rig)[eye]
-    corners = rig[list(_CORNERS[eye])]
+    corners = rig[list(EYE_CORNERS[eye])]
     u_open, v_open = _local(_smooth(np.vstack([corners[0], opened, corners[1]])), origin, axis, normal)
     u_cur, v_cur = _local(_smooth(_polyline(rig, eye, RIG_UPPER_LIDS)), origin, axis, normal)
     u_low, v_low = _local(_smooth(_polyline(rig, eye, RIG_LOWER_LIDS)), origin, axis, normal)
@@ -375,7 +371,7 @@ class EyelidPass:
             self._program["min_offset"].value = look.rise + 1.75 / self._pixel_scale
             self._program["texture_mix"].value = float(np.clip((look.grain - GRAIN_FLAT) / GRAIN_FLAT, 0.0, 1.0))
             self._program["lash_colour"].value = tuple(float(c) for c in look.lash_colour)
-            scale = float(np.linalg.norm(rig[_CORNERS[eye][1]] - rig[_CORNERS[eye][0]])) / look.eye_width
+            scale = float(np.linalg.norm(rig[EYE_CORNERS[eye][1]] - rig[EYE_CORNERS[eye][0]])) / look.eye_width
             self._program["lash_half"].value = 0.5 * look.lash_width * scale
             self._program["feather"].value = FEATHER * look.eye_width * scale
             self._program["amount"].value = float(np.clip(travel / 1.0, 0.0, 1.0))

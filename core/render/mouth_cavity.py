@@ -19,23 +19,20 @@ from __future__ import annotations
 import moderngl
 import numpy as np
 
+from core.landmarks.face_landmarks import INNER_LIP_PAIRS
+from core.render.shader_source import vertex_shader
+
 COLUMNS = 17
 _UPPER = (60, 61, 62, 63, 64)
 _LOWER = (60, 67, 66, 65, 64)
 
-VERTEX_SHADER = """
-#version 330
-uniform vec2 image_size;
-uniform float flip_y;
-in vec2 in_pos;
+VERTEX_SHADER = vertex_shader(
+    """
 in vec4 in_geo;  // distance to upper lip, to lower lip, across (0..1), local gap
 out vec4 geo;
-void main() {
-    vec2 ndc = (in_pos + 0.5) / image_size * 2.0 - 1.0;
-    gl_Position = vec4(ndc.x, flip_y * ndc.y, 0.0, 1.0);
-    geo = in_geo;
-}
-"""
+""",
+    "    geo = in_geo;",
+)
 
 FRAGMENT_SHADER = """
 #version 330
@@ -110,7 +107,7 @@ def lip_chroma(portrait_rgba: np.ndarray, rest_rig: np.ndarray) -> float:
 def mouth_opening(rig: np.ndarray) -> float:
     """0..1 estimate of how open the mouth is: inner gap relative to mouth width."""
     width = float(np.linalg.norm(rig[64] - rig[60]))
-    gap = float(np.mean([rig[lo, 1] - rig[up, 1] for up, lo in ((61, 67), (62, 66), (63, 65))]))
+    gap = float(np.mean([rig[lo, 1] - rig[up, 1] for up, lo in INNER_LIP_PAIRS]))
     return float(np.clip(gap / max(0.35 * width, 1e-6), 0.0, 1.0))
 
 

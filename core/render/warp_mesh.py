@@ -31,8 +31,11 @@ from dataclasses import dataclass
 import numpy as np
 from scipy.spatial import Delaunay
 
+from core.landmarks.face_geometry import similarity_fit
 from core.landmarks.face_landmarks import (
     BROWS,
+    EYE_CORNERS,
+    INNER_LIP_PAIRS,
     JAW,
     LID_POINTS,
     RIG_IRIS,
@@ -47,8 +50,6 @@ from core.landmarks.face_landmarks import (
 _EYE_CONTOUR_DUPLICATES = (37, 38, 40, 41, 43, 44, 46, 47)
 # Points that move with the head but not with speech or expression.
 _STABLE = np.array([0, 1, 15, 16, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 39, 42, 45])
-# Inner lip pairs (upper, lower) facing each other.
-_INNER_PAIRS = ((61, 67), (62, 66), (63, 65))
 # An open mouth in a frame where the outer corners 48 and 54 are (-1, 0) and (1, 0), y down:
 # the mesh is triangulated with the mouth in this shape, whatever the portrait's lips do.
 _MOUTH_TEMPLATE = np.array(
@@ -57,7 +58,6 @@ _MOUTH_TEMPLATE = np.array(
     + [[-0.8, 0.0], [-0.45, -0.17], [0.0, -0.2], [0.45, -0.17], [0.8, 0.0]]
     + [[0.45, 0.22], [0.0, 0.26], [-0.45, 0.22]]
 )
-_EYE_CORNERS = ((36, 39), (42, 45))
 
 
 @dataclass(frozen=True)
@@ -89,17 +89,6 @@ class _Extras:
     is_border: np.ndarray  # E bool
 
 
-def similarity_fit(src: np.ndarray, dst: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Least-squares rotation+scale+translation (Umeyama): dst ≈ src @ A.T + t."""
-    mu_s, mu_d = src.mean(0), dst.mean(0)
-    s, d = src - mu_s, dst - mu_d
-    var = (s**2).sum()
-    a = (s * d).sum() / var
-    b = (s[:, 0] * d[:, 1] - s[:, 1] * d[:, 0]).sum() / var
-    matrix = np.array([[a, -b], [b, a]])
-    return matrix, mu_d - mu_s @ matrix.T
-
-
 def clamp_rig(rig: np.ndarray) -> np.ndarray:
     """Keep lids and lips from crossing: an upper contour never goes below its lower one."""
     rig = np.array(rig, np.float64)
@@ -107,14 +96,14 @@ def clamp_rig(rig: np.ndarray) -> np.ndarray:
     lower = rig[RIG_LOWER_LIDS]
     upper[:, 1] = np.minimum(upper[:, 1], lower[:, 1])
     rig[RIG_UPPER_LIDS] = upper
-    for up, low in _INNER_PAIRS:
+    for up, low in INNER_LIP_PAIRS:
         rig[up, 1] = min(rig[up, 1], rig[low, 1])
     return rig
 
 
 def eye_frame(rig: np.ndarray, eye: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Inner-to-outer corner origin, unit axis along the corners and unit normal (pointing down)."""
-    c0, c1 = rig[_EYE_CORNERS[eye][0]], rig[_EYE_CORNERS[eye][1]]
+    c0, c1 = rig[EYE_CORNERS[eye][0]], rig[EYE_CORNERS[eye][1]]
     axis = (c1 - c0) / max(float(np.linalg.norm(c1 - c0)), 1e-6)
     return c0, axis, np.array([-axis[1], axis[0]])
 
@@ -126,8 +115,8 @@ def open_upper_lids(rest_rig: np.ndarray, rig: np.ndarray) -> np.ndarray:
     for eye in (0, 1):
         r0, ra, rn = eye_frame(rest_rig, eye)
         c0, ca, cn = eye_frame(rig, eye)
-        scale = np.linalg.norm(rig[_EYE_CORNERS[eye][1]] - c0) / max(
-            float(np.linalg.norm(rest_rig[_EYE_CORNERS[eye][1]] - r0)), 1e-6
+        scale = np.linalg.norm(rig[EYE_CORNERS[eye][1]] - c0) / max(
+            float(np.linalg.norm(rest_rig[EYE_CORNERS[eye][1]] - r0)), 1e-6
         )
         local = rest_upper[eye] - r0
         u, v = local @ ra, local @ rn
@@ -262,7 +251,7 @@ def _build_extras(face: FaceLandmarks, size: tuple[int, int], cfg: MeshConfig) -
 
 def _lid_polylines(rig: np.ndarray, eye: int) -> tuple[np.ndarray, np.ndarray]:
     """Upper and lower lid contour of one eye, corner to corner (9 points each)."""
-    c0, c1 = rig[_EYE_CORNERS[eye][0]], rig[_EYE_CORNERS[eye][1]]
+    c0, c1 = rig[EYE_CORNERS[eye][0]], rig[EYE_CORNERS[eye][1]]
     upper = rig[RIG_UPPER_LIDS].reshape(2, LID_POINTS, 2)[eye]
     lower = rig[RIG_LOWER_LIDS].reshape(2, LID_POINTS, 2)[eye]
     return np.vstack([c0, upper, c1]), np.vstack([c0, lower, c1])

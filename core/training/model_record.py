@@ -14,6 +14,7 @@ from typing import Any
 import torch
 
 from core.audio.features import FeatureStats
+from core.export.atomic_output import atomic_file, write_text_atomic
 from core.weights_file import write_sha256_sidecar
 
 
@@ -23,12 +24,13 @@ def save_checkpoint(path: Path, model: torch.nn.Module, model_config: dict, stat
     ``path``, and its sha256 sidecar; returns the digest."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    torch.save({"state_dict": model.state_dict(), "config": model_config, "feature_stats": stats.to_dict(),
-                "fps": fps, **extra}, path)
+    with atomic_file(path) as temp:
+        torch.save({"state_dict": model.state_dict(), "config": model_config, "feature_stats": stats.to_dict(),
+                    "fps": fps, **extra}, temp)
     return write_sha256_sidecar(path)
 
 
 def write_metrics(out: Path, metrics: dict, config: Any, **extra: Any) -> None:
     """``out/metrics.json``: the run's metrics, ``extra`` records and its config dataclass (as text)."""
     record = {"metrics": metrics, **extra, "config": {k: str(v) for k, v in asdict(config).items()}}
-    (Path(out) / "metrics.json").write_text(json.dumps(record, indent=1))
+    write_text_atomic(Path(out) / "metrics.json", json.dumps(record, indent=1))

@@ -11,12 +11,12 @@ PhoneNet is trained on. Labels are cached per file content as .npz (no pickle)::
 from __future__ import annotations
 
 import hashlib
-import os
 import time
 from pathlib import Path
 
 import numpy as np
 
+from core.export.atomic_output import atomic_file
 from core.audio.audio_io import load_audio
 from core.audio.phone_recognizer import LABEL_FPS, recognize_phones
 
@@ -34,9 +34,8 @@ def cached_phone_frames(path: Path, cache_dir: Path = CACHE_DIR) -> np.ndarray:
             return data["labels"]
     labels = recognize_phones(load_audio(path))
     cache.parent.mkdir(parents=True, exist_ok=True)
-    tmp = cache.with_suffix(".tmp.npz")
-    np.savez_compressed(tmp, labels=labels)
-    os.replace(tmp, cache)
+    with atomic_file(cache) as temp, open(temp, "wb") as handle:
+        np.savez_compressed(handle, labels=labels)
     return labels
 
 

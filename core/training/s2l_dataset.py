@@ -1,6 +1,6 @@
 """(MFCC, normalized landmark) training pairs for S2L, built from talking videos.
 
-Face tracks come from ``core.training.face_tracks.load_or_extract`` (shared
+Face tracks come from ``core.landmarks.video_face_track.load_or_extract`` (shared
 cache in ~/.cache/space-studio/tracks), normalized exactly as the app
 normalizes a portrait.
 Clips are filtered in the spirit of SPACE appendix B: frames with a lost face
@@ -14,9 +14,11 @@ from pathlib import Path
 
 import numpy as np
 
+from core.emotion_spec import EMOTIONS
 from core.audio.audio_io import load_audio
 from core.audio.features import mfcc_per_frame
 from core.motion.s2l_inference import mouth_openness
+from core.timebase import resample_series, resample_valid
 
 FEATURE_FPS = 30.0
 MAX_ROTATION_DEG = 30.0
@@ -36,7 +38,6 @@ MIN_SYNC_R = 0.05
 MAX_SYNC_LAG = 10  # frames (333 ms)
 MIN_SYNC_GAIN = 0.1  # r at the best lag must beat r at lag 0 by this much
 MIN_SYNC_FRAMES = 150  # 5 s
-EMOTIONS = ("neutral", "happy", "sad", "angry", "surprised", "fear", "disgust", "contempt")
 
 
 @dataclass(frozen=True)
@@ -173,7 +174,7 @@ def _longest_run(mask: np.ndarray) -> tuple[int, int]:
 
 def load_track(video: Path, cache_dir: Path | None = None) -> Track:
     """The video's normalized face track at FEATURE_FPS (cached by face_tracks)."""
-    from core.training.face_tracks import load_or_extract
+    from core.landmarks.video_face_track import load_or_extract
 
     track = load_or_extract(video, cache_dir)
     return _resample(track.points68, track.valid, track.poses[:, :3], track.fps)
@@ -181,12 +182,6 @@ def load_track(video: Path, cache_dir: Path | None = None) -> Track:
 
 def _resample(points, valid, rotation, fps: float) -> Track:
     """Linear resampling of a track from the video fps to FEATURE_FPS."""
-    n = len(points)
-    count = int(np.ceil(round(n / fps * FEATURE_FPS, 6)))
-    src = np.clip((np.arange(count) + 0.5) * fps / FEATURE_FPS - 0.5, 0, max(n - 1, 0))
-    lo = np.floor(src).astype(int)
-    hi = np.minimum(lo + 1, n - 1)
-    w = (src - lo)[:, None, None]
-    pts = points[lo] * (1 - w) + points[hi] * w
-    rot = rotation[lo] * (1 - w[:, :, 0]) + rotation[hi] * w[:, :, 0]
-    return Track(pts.astype(np.float32), valid[lo] & valid[hi], rot.astype(np.float32))
+    pts = resample_series(points, fps, FEATURE_FPS)
+    rot = resample_series(rotation, fps, FEATURE_FPS)
+    return Track(pts.astype(np.float32), resample_valid(valid, fps, FEATURE_FPS), rot.astype(np.float32))

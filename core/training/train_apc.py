@@ -20,6 +20,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from core.export.atomic_output import write_text_atomic
 from core.audio.apc import APC, APCConfig, apc_loss
 from core.audio.mfcc_model import standardized_input
 from core.audio.audio_io import load_audio
@@ -134,7 +135,7 @@ def save(model: APC, stats: FeatureStats, cfg: APCTrainConfig, metrics: dict) ->
     digest = save_checkpoint(path, model, cfg.model.to_dict(), stats, 30.0)
     write_metrics(cfg.out, metrics, cfg)
     held = metrics["held_out"]
-    (cfg.out / "MODEL_CARD.md").write_text("\n".join([
+    write_text_atomic(cfg.out / "MODEL_CARD.md", "\n".join([
         "# APC (self-supervised speech codes for S2L)", "",
         f"apc.pt sha256: {digest}", "",
         f"Command: `python -m core.training.train_apc --data ../shared/data --steps {cfg.steps}{_size_options(cfg.model)}` "

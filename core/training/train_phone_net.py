@@ -19,6 +19,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from core.export.atomic_output import write_text_atomic
 from core.audio.audio_io import Audio, load_audio
 from core.audio.features import FeatureStats, mfcc_per_frame
 from core.audio.phone_net import N_PHONES, PHONES, PhoneNet, PhoneNetConfig
@@ -153,7 +154,7 @@ def save(model: PhoneNet, stats: FeatureStats, cfg: PhoneTrainConfig, metrics: d
     digest = save_checkpoint(cfg.out / "phone_net.pt", model, cfg.model.to_dict(), stats, FPS, phones=list(PHONES))
     write_metrics(cfg.out, metrics, cfg)
     held, tr = metrics["held_out"], metrics["train"]
-    (cfg.out / "MODEL_CARD.md").write_text("\n".join([
+    write_text_atomic(cfg.out / "MODEL_CARD.md", "\n".join([
         "# PhoneNet (phone posteriors for S2L)", "",
         f"phone_net.pt sha256: {digest}", "",
         "Command: `python -m core.training.phone_labels ../shared/data/speech && "

@@ -23,6 +23,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from core.export.atomic_output import atomic_file, write_text_atomic
 from core.audio.audio_io import load_audio
 from core.audio.features import mfcc_per_frame
 from core.errors import SpaceStudioError
@@ -86,7 +87,8 @@ def _cached_arrays(path: Path, config: PoseGenTrainConfig) -> dict[str, np.ndarr
     if "talking" in path.parts:
         arrays["mfcc"] = mfcc_per_frame(load_audio(path), config.model.fps)
     config.cache_dir.mkdir(parents=True, exist_ok=True)
-    np.savez(cache, **arrays)
+    with atomic_file(cache) as temp, open(temp, "wb") as handle:
+        np.savez(handle, **arrays)
     return arrays
 
 
@@ -216,7 +218,7 @@ def evaluate(generator: PoseGenerator, poses: np.ndarray, audio: np.ndarray, cli
 def write_model_card(config: PoseGenTrainConfig, metrics: dict, digest: str) -> Path:
     """MODEL_CARD.md next to the weights: data, command, config, metrics."""
     card = config.out_dir / "MODEL_CARD.md"
-    card.write_text(f"""# PoseGen (small)
+    write_text_atomic(card, f"""# PoseGen (small)
 
 Conditional VAE (SPACE / Greenwood et al.): encoder 2-layer bidirectional LSTM over
 (standardized MFCC + audio flag, pose) → mu, logvar; decoder 2-layer LSTM over (audio, z)

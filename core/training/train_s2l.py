@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from core.export.atomic_output import write_text_atomic
 from core.audio.audio_io import Audio, load_audio
 from core.audio.features import FeatureStats, mfcc_per_frame
 from core.audio.phone_net import DEFAULT_WEIGHTS as PHONE_WEIGHTS
@@ -386,7 +387,7 @@ def save(model: Speech2Landmarks, split: Split, config: TrainConfig, metrics: di
                              feature_norm=config.feature_norm, **extra)
     write_metrics(config.out, metrics, config, train=[c.name for c in split.train],
                   train_videos=[c.key for c in split.train], val=[c.name for c in split.val])
-    (config.out / "MODEL_CARD.md").write_text(model_card(split, config, metrics, digest))
+    write_text_atomic(config.out / "MODEL_CARD.md", model_card(split, config, metrics, digest))
     return path
 
 

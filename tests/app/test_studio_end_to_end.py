@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 from pathlib import Path
 
@@ -55,7 +56,9 @@ def test_open_direct_undo_save_reopen_export(qtbot, tmp_path: Path, sample_files
     qtbot.addWidget(window)
     window.show()
     qtbot.waitExposed(window)
-    assert window.open_portrait(str(sample_files[0])) and window.open_audio(str(sample_files[1]))
+    portrait, speech = (Path(shutil.copy(f, tmp_path)) for f in sample_files)  # media beside the project
+    shutil.copy(sample_files[0].with_name("portrait_landmarks.json"), tmp_path)
+    assert window.open_portrait(str(portrait)) and window.open_audio(str(speech))
     _direct(qtbot, window)
     tracks = window.session.project.tracks
     moved = items(tracks, "gaze.left_x")[0]

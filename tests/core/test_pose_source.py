@@ -33,3 +33,28 @@ def test_moves_are_limited_to_a_fraction_of_the_face():
     assert 400.0 + 19.0 < pose[1, 3] < 400.0 + 20.0
     assert 380.0 - 20.0 < pose[1, 4] < 380.0 - 19.0
     assert 0.14 < pose[1, 5] - pose[0, 5] <= TRANSLATION_LIMITS[2]
+
+
+def test_one_pose_source_from_the_command_line_to_the_project_file(tmp_path):
+    """The command line, the pipeline and the project's pose track hold the same type."""
+    import pytest
+
+    from core.animation.project import Project
+    from core.animation.project_file import load_project, save_project
+    from core.pose_source import PoseSource, PoseSpecError, parse_pose_args
+
+    assert parse_pose_args(["generate"], 3, 0.5) == PoseSource("generated", 3, 0.5)
+    video = tmp_path / "ref.mp4"
+    video.write_bytes(b"")
+    from_video = parse_pose_args(["from-video", str(video)], 0, 1.0)
+    assert from_video.kind == "from-video" and from_video.video_path == str(video)
+    with pytest.raises(PoseSpecError):
+        PoseSource("from-video")
+    with pytest.raises(PoseSpecError):
+        parse_pose_args(["sideways"], 0, 1.0)
+
+    project = Project(fps=25.0, duration=1.0)
+    project.tracks.pose.source = from_video
+    save_project(project, tmp_path / "p.json")
+    loaded = load_project(tmp_path / "p.json").tracks.pose.source
+    assert isinstance(loaded, PoseSource) and loaded == from_video

@@ -12,7 +12,8 @@ import imageio_ffmpeg
 import numpy as np
 import pytest
 
-from core.export.video_export import export_video, frame_count
+from core.export.video_export import export_video
+from core.timebase import frame_count
 from core.render.delaunay_warp import MeshWarpRenderer
 from tests.drawn_face import draw_portrait
 from tests.render.test_delaunay_warp import inner_lip_mask, open_jaw

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from core.render.warp_mesh import WarpMesh, similarity_fit
+from core.landmarks.face_geometry import similarity_fit
+from core.render.warp_mesh import WarpMesh
 from tests.render.test_delaunay_warp import close_eyes, open_jaw
 
 

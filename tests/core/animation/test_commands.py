@@ -22,7 +22,8 @@ from core.animation.commands import (
 )
 from core.animation.keyframes import Curve, Key
 from core.animation.project import GenerationSettings, Project
-from core.animation.tracks import BlinkEvent, BlinkTrack, LandmarkKeyframe, PoseSourceSettings, PoseTrack
+from core.animation.tracks import BlinkEvent, BlinkTrack, LandmarkKeyframe, PoseTrack
+from core.pose_source import PoseSource
 
 
 def test_push_undo_redo_with_labels() -> None:
@@ -124,7 +125,7 @@ def test_clean_state_tracks_saves() -> None:
 def test_pose_and_project_commands() -> None:
     project, pose = Project(), PoseTrack()
     project.undo_stack.push(SetPoseMode(pose, "override"))
-    project.undo_stack.push(SetPoseSource(pose, PoseSourceSettings("still", seed=4)))
+    project.undo_stack.push(SetPoseSource(pose, PoseSource("still", seed=4)))
     project.undo_stack.push(SetGenerationSettings(project, GenerationSettings(blink_rate=5.0)))
     project.undo_stack.push(SetRestLandmarks(project, None))
     assert pose.mode == "override" and pose.source.kind == "still" and project.settings.blink_rate == 5.0
@@ -157,6 +158,6 @@ def test_pose_seed_and_amplitude_slider() -> None:
     stack.end_merge()
     for amplitude in (0.6, 0.7, 0.8):
         stack.push(SetPoseAmplitude(pose, amplitude))
-    assert len(stack) == 2 and pose.source == PoseSourceSettings(seed=9, amplitude=0.8)
+    assert len(stack) == 2 and pose.source == PoseSource("generated", seed=9, amplitude=0.8)
     stack.undo()
-    assert pose.source == PoseSourceSettings(seed=9, amplitude=1.0)
+    assert pose.source == PoseSource("generated", seed=9, amplitude=1.0)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import numpy as np
@@ -11,7 +12,8 @@ import pytest
 
 from core.audio.audio_io import load_audio
 from core.audio.phone_net import PHONES
-from core.audio.phone_recognizer import LABEL_FPS, align_phones, one_hot_frames, transcript_words
+from core.audio.phone_recognizer import (LABEL_FPS, align_phones, align_transcript, one_hot_frames, recognize_phones,
+                                         transcript_words)
 from core.errors import TranscriptError
 
 REPO = Path(__file__).resolve().parents[3]
@@ -65,3 +67,19 @@ def test_one_hot_rows_take_the_phone_at_each_frame_centre():
     assert rows.shape == (10, len(PHONES))
     np.testing.assert_array_equal(rows.sum(1), 1.0)
     np.testing.assert_array_equal(rows.argmax(1), [0, 0, 1, 1, 2, 2, 3, 3, 4, 4])
+
+
+def test_threads_aligning_and_recognizing_at_once_get_the_same_answers(sample_speech):
+    # The studio aligns in its lip thread while the mouth-shape lane aligns in another;
+    # the shared decoders crashed the process (SIGSEGV) before they were serialized.
+    text = f"{SENTENCE_1}\n{SENTENCE_2}"
+    alone = align_transcript(sample_speech, text)
+    heard = recognize_phones(sample_speech)
+    with ThreadPoolExecutor(4) as pool:
+        aligned = [pool.submit(align_transcript, sample_speech, text) for _ in range(3)]
+        recognized = [pool.submit(recognize_phones, sample_speech) for _ in range(3)]
+        for job in aligned:
+            labels, words = job.result()
+            assert np.array_equal(labels, alone[0]) and words == alone[1]
+        for job in recognized:
+            assert np.array_equal(job.result(), heard)

@@ -13,7 +13,8 @@ import numpy as np
 import pytest
 
 from core.errors import Cancelled, OutputError
-from core.export.video_export import VideoWriter, export_video, frame_count
+from core.export.video_export import VideoWriter, export_video
+from core.timebase import frame_count
 
 
 def probe(path: Path) -> dict:

@@ -6,7 +6,8 @@ import numpy as np
 
 from core.landmarks.face_template import load_template
 from core.motion.portrait_start import portrait_weight, start_on_portrait
-from core.motion.rest_face import closed_mouth, mouth_openness
+from core.landmarks.face_geometry import mouth_openness
+from core.motion.rest_face import closed_mouth
 
 
 def _open_portrait() -> np.ndarray:

@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 
 from core.errors import NoFaceError, SpaceStudioError
-from core.motion.pose_from_video import fill_gaps, poses_from_video, resample
+from core.motion.pose_from_video import fill_gaps, poses_from_video
+from core.timebase import resample_series
 
 PORTRAIT = (Path(__file__).resolve().parents[3].parent / "shared" / "data" / "portraits"
             / "OpenTalker__SadTalker" / "happy.png")
@@ -80,4 +81,4 @@ def test_gaps_are_interpolated_and_resampling_keeps_duration() -> None:
     broken = values.copy()
     broken[3:6] = 99.0
     np.testing.assert_allclose(fill_gaps(broken, valid), values)
-    assert len(resample(values, 25.0, 50.0)) == 20
+    assert len(resample_series(values, 25.0, 50.0)) == 20

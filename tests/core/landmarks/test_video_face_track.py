@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 from core.errors import VideoError
-from core.training.face_tracks import cache_path, extract_face_track, load_or_extract
+from core.landmarks.video_face_track import cache_path, extract_face_track, load_or_extract
 
 from tests.core.landmarks.shared_data import shared_data_dir
 

@@ -1,0 +1,1 @@
+"""Batches of lines: manifest, worker pool (or Ray), resumable outputs, summary."""

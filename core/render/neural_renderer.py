@@ -1,0 +1,213 @@
+"""The learned photo renderer: mesh warp first, then a small network refines the face.
+
+*Warp, then refine* (MakeItTalk's and Live Speech Portraits' photo path, shaped for a
+CPU): ``MeshWarpRenderer`` makes the coarse frame; the face crop of that frame
+(core.render.neural_face_crop), the portrait's own face crop and a drawing of the
+target landmarks go through RefineNet (core.render.neural_net), whose residual and
+blend mask are pasted back with a feathered border. Pixels outside the face crop
+are exactly the warp's.
+
+``NeuralRenderer`` has the renderer interface of ``MeshWarpRenderer``
+(``render(rig, mouth_open) -> H×W×4 uint8``, ``release()``), so export, the
+preview and the evaluation can take either. Weights: weights/renderer/renderer.pt,
+checked by sha256 and loaded with ``weights_only=True``; a missing or damaged file
+raises ModelWeightsError that names ``--renderer warp`` as the way on.
+"""
+
+from __future__ import annotations
+
+import pickle
+from dataclasses import dataclass
+from pathlib import Path
+
+import moderngl
+import numpy as np
+import torch
+
+from core.errors import ModelWeightsError
+from core.landmarks.face_landmarks import FaceLandmarks
+from core.render.delaunay_warp import MeshWarpRenderer
+from core.render.neural_face_crop import (CropBox, crop_box, extract_crop, landmark_drawing, mouth_replace_weight,
+                                          paste_correction)
+from core.render.neural_net import RefineNet, RefineNetConfig
+from core.weights_file import load_checked_model
+from core.weights_location import shipped_weights
+
+DEFAULT_WEIGHTS = shipped_weights("renderer", "renderer.pt")
+RENDERER_CHOICES = ("auto", "warp", "neural")
+WAY_ON = "render with --renderer warp to go on without the neural renderer"
+
+
+@dataclass
+class RefineModel:
+    """Loaded RefineNet and the crop size it was trained at."""
+
+    net: RefineNet
+    crop_size: int
+    training_clips: tuple[str, ...] = ()  # folder/file keys of the videos the weights saw
+
+    @staticmethod
+    def load(path: Path | None = None) -> RefineModel:
+        """Checked weights from ``path`` (default: the shipped ones); ModelWeightsError names the way on."""
+        path = Path(path or DEFAULT_WEIGHTS)
+        try:
+            net, checkpoint = load_checked_model(
+                path, "Neural renderer weights", "train them with: space-studio train renderer",
+                lambda ckpt: RefineNet(RefineNetConfig.from_dict(ckpt["config"])))
+            crop_size = int(checkpoint["crop_size"])
+            seen = tuple(checkpoint.get("record", {}).get("training_clips", ()))
+        except ModelWeightsError as err:
+            raise ModelWeightsError(f"{err}; {WAY_ON}") from None
+        except (pickle.UnpicklingError, EOFError, KeyError, OSError) as err:
+            raise ModelWeightsError(f"Neural renderer weights at {path} cannot be read ({err}); {WAY_ON}") from None
+        net.eval()
+        return RefineModel(net, crop_size, seen)
+
+    @torch.no_grad()
+    def correction(self, warped: np.ndarray, portrait: np.ndarray, drawing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(mask·residual n×n×3 in grey levels, mask n×n) for n×n×3 uint8 crops."""
+        x = np.concatenate([warped, portrait, drawing], axis=-1)
+        tensor = torch.from_numpy(x).permute(2, 0, 1)[None].float().div_(255.0)
+        residual, mask = self.net(tensor)
+        refined = (tensor[:, :3] + mask * residual).clamp_(0.0, 1.0) - tensor[:, :3]
+        return (refined[0].permute(1, 2, 0).numpy() * 255.0).astype(np.float32), mask[0, 0].numpy()
+
+
+class NeuralRenderer:
+    """Mesh warp of the portrait, then the learned refinement of its face (see module doc)."""
+
+    def __init__(self, ctx: moderngl.Context, portrait_rgba: np.ndarray, rest_face: FaceLandmarks,
+                 out_size: tuple[int, int], model: RefineModel | None = None):
+        self.model = model or RefineModel.load()
+        self.warp = MeshWarpRenderer(ctx, portrait_rgba, rest_face, out_size)
+        self.out_size = self.warp.out_size
+        self._scale = self.out_size[0] / portrait_rgba.shape[1]
+        n = self.model.crop_size
+        self._patch_quad: _PatchQuad | None = None
+        self._portrait_crop = extract_crop(np.ascontiguousarray(portrait_rgba[:, :, :3]),
+                                           crop_box(rest_face.rig_points()), n)
+
+    def refine(self, warped_frame: np.ndarray, rig_points: np.ndarray) -> np.ndarray:
+        """The warped output frame (H×W×4, at out_size) with its face refined."""
+        n = self.model.crop_size
+        box = crop_box(rig_points)
+        out_box = box.scaled(self._scale)
+        warped_crop = extract_crop(np.ascontiguousarray(warped_frame[:, :, :3]), out_box, n)
+        drawing = landmark_drawing(box.points_to_crop(rig_points, n), n)
+        correction, mask = self.model.correction(warped_crop, self._portrait_crop, drawing)
+        refined_crop = np.clip(warped_crop + correction, 0, 255)
+        return paste_correction(warped_frame, out_box, correction, np.ones_like(mask),
+                                refined_crop, mouth_replace_weight(drawing))
+
+    def render(self, rig_points: np.ndarray, mouth_open: float | None = None) -> np.ndarray:
+        """One frame as an upright out_h×out_w×4 uint8 RGBA array."""
+        return self.refine(self.warp.render(rig_points, mouth_open), np.asarray(rig_points, np.float64))
+
+    def render_to(self, framebuffer: moderngl.Framebuffer, rig_points: np.ndarray, mouth_open: float | None = None) -> None:
+        """Draw one refined frame into ``framebuffer`` (on screen, like ``MeshWarpRenderer.render_to``):
+        the warp straight into it, then the refined face box over it as one textured quad."""
+        rig = np.asarray(rig_points, np.float64)
+        frame = self.render(rig, mouth_open)
+        self.warp.render_to(framebuffer, rig, mouth_open)
+        x0, y0, x1, y1 = self.face_box(rig).pixel_bounds(*self.out_size)
+        if x1 > x0 and y1 > y0:
+            self._patch().draw(np.ascontiguousarray(frame[y0:y1, x0:x1]), (x0, y0, x1, y1), self.out_size)
+
+    def _patch(self) -> _PatchQuad:
+        if self._patch_quad is None:
+            self._patch_quad = _PatchQuad(self.warp.ctx)
+        return self._patch_quad
+
+    def face_box(self, rig_points: np.ndarray) -> CropBox:
+        """The refined region in output pixels (outside it the frame is the warp's)."""
+        return crop_box(rig_points).scaled(self._scale)
+
+    def release(self) -> None:
+        """Free the warp's GL objects (the context stays the caller's)."""
+        if self._patch_quad is not None:
+            self._patch_quad.release()
+        self.warp.release()
+
+
+class _PatchQuad:
+    """Draws an RGBA patch at a pixel rectangle of the output, upright on screen (GL's bottom-up rows)."""
+
+    VERTEX = """
+#version 330
+in vec2 in_ndc;
+in vec2 in_uv;
+out vec2 uv;
+void main() { gl_Position = vec4(in_ndc, 0.0, 1.0); uv = in_uv; }
+"""
+    FRAGMENT = """
+#version 330
+uniform sampler2D patch_rgba;
+in vec2 uv;
+out vec4 colour;
+void main() { colour = texture(patch_rgba, uv); }
+"""
+
+    def __init__(self, ctx: moderngl.Context):
+        self.ctx = ctx
+        self._program = ctx.program(vertex_shader=self.VERTEX, fragment_shader=self.FRAGMENT)
+        self._buffer = ctx.buffer(reserve=4 * 4 * 4)
+        self._vao = ctx.vertex_array(self._program, [(self._buffer, "2f 2f", "in_ndc", "in_uv")])
+        self._texture: moderngl.Texture | None = None
+
+    def draw(self, patch: np.ndarray, bounds: tuple[int, int, int, int], out_size: tuple[int, int]) -> None:
+        x0, y0, x1, y1 = bounds
+        height, width = patch.shape[:2]
+        if self._texture is None or self._texture.size != (width, height):
+            if self._texture is not None:
+                self._texture.release()
+            self._texture = self.ctx.texture((width, height), 4)
+            self._texture.filter = (moderngl.NEAREST, moderngl.NEAREST)  # pixel for pixel
+        self._texture.write(patch.tobytes())
+        left, right = x0 / out_size[0] * 2 - 1, x1 / out_size[0] * 2 - 1
+        top, bottom = 1 - y0 / out_size[1] * 2, 1 - y1 / out_size[1] * 2  # image top at the GL top
+        quad = np.array([[left, top, 0, 0], [right, top, 1, 0], [left, bottom, 0, 1], [right, bottom, 1, 1]], np.float32)
+        self._buffer.write(quad.tobytes())
+        self.ctx.disable(moderngl.BLEND)
+        self._texture.use(0)
+        self._program["patch_rgba"].value = 0
+        self._vao.render(moderngl.TRIANGLE_STRIP)
+
+    def release(self) -> None:
+        for obj in (self._vao, self._buffer, self._program, self._texture):
+            if obj is not None:
+                obj.release()
+
+
+def choose_renderer(choice: str, portrait_rgba: np.ndarray, face: FaceLandmarks,
+                    weights: Path | None = None) -> tuple[str, str | None]:
+    """(``warp`` | ``neural``, a note for the user or None) for ``--renderer auto|warp|neural``.
+
+    ``auto`` reads the portrait's style (core.render.neural_style) and falls back to the
+    warp, with a note, when the neural weights cannot be loaded; an explicit ``neural``
+    checks the weights now, so a missing file fails before any work (ModelWeightsError)."""
+    from core.render.neural_style import resolve_renderer
+
+    if choice not in RENDERER_CHOICES:
+        raise ValueError(f"renderer must be one of {', '.join(RENDERER_CHOICES)}, got {choice!r}")
+    resolved = resolve_renderer(choice, portrait_rgba, face.rig_points())
+    if resolved != "neural":
+        return resolved, None
+    try:
+        RefineModel.load(weights)
+    except ModelWeightsError as err:
+        if choice == "neural":
+            raise
+        return "warp", f"neural renderer unavailable ({str(err).split(';')[0]}); using the mesh warp"
+    return "neural", None
+
+
+def create_renderer(ctx: moderngl.Context, portrait_rgba: np.ndarray, face: FaceLandmarks, out_size: tuple[int, int],
+                    renderer: str = "warp", weights: Path | None = None) -> MeshWarpRenderer | NeuralRenderer:
+    """The frame renderer for a resolved choice (``warp`` | ``neural``; ``auto`` is resolved here too)."""
+    if renderer == "auto":
+        renderer, _ = choose_renderer(renderer, portrait_rgba, face, weights)
+    if renderer == "neural":
+        return NeuralRenderer(ctx, portrait_rgba, face, out_size, RefineModel.load(weights))
+    if renderer != "warp":
+        raise ValueError(f"renderer must be one of {', '.join(RENDERER_CHOICES)}, got {renderer!r}")
+    return MeshWarpRenderer(ctx, portrait_rgba, face, out_size)

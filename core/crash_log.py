@@ -16,23 +16,21 @@ import traceback
 from pathlib import Path
 
 from core.input_limits import one_line
+from core.user_dirs import user_cache_dir
 
 KEEP_LOGS = 50
 LOG_PREFIX = "crash-"
 
 
 def log_folder() -> Path:
-    """Where crash logs go: $SPACE_STUDIO_LOG_DIR, else the platform's per-user log folder."""
+    """Where crash logs go: $SPACE_STUDIO_LOG_DIR, else macOS's per-user Logs folder, else
+    ``logs`` in the user's cache folder (core.user_dirs)."""
     override = os.environ.get("SPACE_STUDIO_LOG_DIR")
     if override:
         return Path(override)
-    home = Path.home()
-    if sys.platform == "win32":
-        base = Path(os.environ.get("LOCALAPPDATA") or home / "AppData" / "Local")
-        return base / "space-studio" / "logs"
     if sys.platform == "darwin":
-        return home / "Library" / "Logs" / "space-studio"
-    return Path(os.environ.get("XDG_CACHE_HOME") or home / ".cache") / "space-studio" / "logs"
+        return Path.home() / "Library" / "Logs" / "space-studio"
+    return user_cache_dir() / "logs"
 
 
 def write_crash_log(exc: BaseException, context: str = "") -> Path | None:

@@ -47,5 +47,6 @@ def test_a_log_folder_that_cannot_be_written_falls_back(tmp_path: Path, monkeypa
 @pytest.mark.skipif(sys.platform in ("win32", "darwin"), reason="the XDG cache folder is the Linux/BSD rule")
 def test_the_default_log_folder_is_the_users_cache(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.delenv("SPACE_STUDIO_LOG_DIR", raising=False)
+    monkeypatch.delenv("SPACE_STUDIO_CACHE_DIR", raising=False)  # tests/conftest.py sets it
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
     assert log_folder() == tmp_path / "space-studio" / "logs"

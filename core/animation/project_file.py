@@ -17,7 +17,7 @@ from typing import Any
 from core.animation.project import Project
 from core.animation.project_schema import SCHEMA_VERSION, project_from_json, project_to_json
 from core.errors import OutputError, ProjectFileError
-from core.export.atomic_output import write_text_atomic
+from core.export.atomic_output import remove_stale_partials, write_text_atomic
 from core.input_limits import InputLimitError, is_system_path, load_json_text, one_line, read_text_limited
 
 Json = dict[str, Any]
@@ -59,6 +59,7 @@ def save_project(project: Project, path: Path, mark_clean: bool = True) -> None:
     """Write ``project`` to ``path`` atomically; marks the undo stack clean and drops the autosave."""
     path = Path(path)
     data = project_to_json(project, path.parent)
+    remove_stale_partials(path.parent)  # a save or autosave killed mid-write left its temp file
     try:
         write_text_atomic(path, json.dumps(data, indent=1))
     except OutputError as err:

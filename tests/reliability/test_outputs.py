@@ -180,3 +180,18 @@ def test_png_export_never_replaces_a_folder_of_other_files(tmp_path: Path) -> No
     with pytest.raises(OutputError, match="holds other files"):
         export_png_sequence(folder, [frame])
     assert [p.name for p in folder.iterdir()] == ["holiday.jpg"] and [p.name for p in tmp_path.iterdir()] == ["Pictures"]
+
+
+def test_a_save_killed_mid_write_leaves_nothing_after_the_next_save(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    from core.animation.project import Project
+    from core.animation.project_file import save_project
+
+    # A temp file named as atomic_output names it, by a writer that is gone (pid of a finished process).
+    done = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"], capture_output=True, text=True)
+    leftover = tmp_path / f".scene.space.json.{int(done.stdout)}.abcd1234.partial.json"
+    leftover.write_text("{half a proj", encoding="utf-8")
+    save_project(Project(), tmp_path / "scene.space.json")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["scene.space.json"]

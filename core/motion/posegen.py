@@ -27,6 +27,7 @@ from core.timebase import stretch_frames
 from core.weights_location import shipped_weights
 
 POSE_DIMS = 6
+DECODE_BLOCK_FRAMES = 4096  # frames the decoder LSTM runs at once (state carried between blocks)
 DEFAULT_PATH = shipped_weights("posegen", "posegen_small.pt")
 SHA256_FILE = "posegen_small.pt.sha256"
 
@@ -72,11 +73,17 @@ class PoseGenNet(nn.Module):
 
         Absolute (not integrated) outputs keep long clips from drifting away.
         """
-        z_seq = z[:, None, :].expand(-1, audio.shape[1], -1)
         state = torch.tanh(self.initial_state(z)).view(len(z), 2, self.config.layers, self.config.hidden)
-        h0, c0 = state[:, 0].transpose(0, 1).contiguous(), state[:, 1].transpose(0, 1).contiguous()
-        hidden, _ = self.decoder(torch.cat([audio, z_seq], dim=-1), (h0, c0))
-        pose = self.to_pose(hidden)
+        carried = (state[:, 0].transpose(0, 1).contiguous(), state[:, 1].transpose(0, 1).contiguous())
+        poses = []
+        # Blocks of frames with the LSTM state carried over equal one pass, but the hidden
+        # sequence of hours of speech never sits in memory at once (2 h: about 570 MB).
+        for start in range(0, audio.shape[1], DECODE_BLOCK_FRAMES):
+            block = audio[:, start:start + DECODE_BLOCK_FRAMES]
+            z_seq = z[:, None, :].expand(-1, block.shape[1], -1)
+            hidden, carried = self.decoder(torch.cat([block, z_seq], dim=-1), carried)
+            poses.append(self.to_pose(hidden))
+        pose = torch.cat(poses, dim=1)
         return pose - pose[:, :1]
 
     def forward(self, audio: torch.Tensor, pose: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor, torch.Tensor]:

@@ -84,3 +84,12 @@ def test_save_load_roundtrip_and_hash_check(tmp_path: Path, speech_mfcc: np.ndar
 
 def test_shipped_weights_exist() -> None:
     assert DEFAULT_PATH.is_file()
+
+
+def test_decoding_in_blocks_equals_one_pass(generator: PoseGenerator, speech_mfcc: np.ndarray,
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    import core.motion.posegen as posegen
+
+    whole = generator.generate(speech_mfcc, seed=3)
+    monkeypatch.setattr(posegen, "DECODE_BLOCK_FRAMES", 7)  # many blocks, with the state carried across
+    np.testing.assert_allclose(generator.generate(speech_mfcc, seed=3), whole, atol=1e-5)

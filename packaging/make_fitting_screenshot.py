@@ -11,12 +11,11 @@ shows — and grabs the X screen (GL content included).
 from __future__ import annotations
 
 import argparse
-import os
-import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
+
+from screenshot_session import studio_application, under_xvfb, wait
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "resources" / "sample"
@@ -25,19 +24,8 @@ HELD = 54  # the anchor held mid-drag (a mouth corner)
 ZOOM = 1.8  # the view zoomed onto the face, as a user fitting it would
 
 
-def under_xvfb() -> int | None:
-    """Re-run this script on a virtual screen when there is no display; None when there is one."""
-    if os.environ.get("DISPLAY"):
-        return None
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1600x1000x24", sys.executable, *sys.argv]
-    return subprocess.call(command)
 
 
-def wait(app, seconds: float, until=None) -> None:  # noqa: ANN001
-    end = time.monotonic() + seconds
-    while time.monotonic() < end and not (until and until()):
-        app.processEvents()
-        time.sleep(0.02)
 
 
 def eyeless_sample(folder: Path) -> Path:
@@ -88,18 +76,13 @@ def main() -> int:
     parser.add_argument("--image", type=Path, help="a portrait whose face detection refuses (default: eyeless sample)")
     parser.add_argument("--out", type=Path, default=REPO / "docs" / "fitting_tool.png")
     args = parser.parse_args()
-    exit_code = under_xvfb()
+    exit_code = under_xvfb(1600, 1000)
     if exit_code is not None:
         return exit_code
-    sys.path.insert(0, str(REPO))
-    from PySide6.QtWidgets import QApplication
-
+    app = studio_application()
     from app.main_window import StudioWindow
-    from app.studio_main import _gl_format
     from core.landmarks.landmark_json import load_landmarks
 
-    _gl_format()
-    app = QApplication(sys.argv[:1])
     with tempfile.TemporaryDirectory() as folder:
         image = args.image or eyeless_sample(Path(folder))
         window = StudioWindow(untitled_path=Path(folder) / "untitled.space.json")

@@ -8,11 +8,10 @@ playhead to an open-mouthed frame and grabs the X screen (GL content included).
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from screenshot_session import studio_application, under_xvfb, wait
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "resources" / "sample"
@@ -25,33 +24,17 @@ KEYS = (("emotion.happy", 0.5, 0.0), ("emotion.happy", 2.0, 0.8), ("emotion.happ
 SHOWN_FRAME = 116  # mid-word: the mouth is open
 
 
-def under_xvfb() -> int | None:
-    """Re-run this script on a virtual screen when there is no display; None when there is one."""
-    if os.environ.get("DISPLAY"):
-        return None
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1400x900x24", sys.executable, *sys.argv]
-    return subprocess.call(command)
 
 
-def wait(app, seconds: float) -> None:  # noqa: ANN001
-    end = time.monotonic() + seconds
-    while time.monotonic() < end:
-        app.processEvents()
-        time.sleep(0.02)
 
 
 def main() -> int:
-    exit_code = under_xvfb()
+    exit_code = under_xvfb(1400, 900)
     if exit_code is not None:
         return exit_code
-    sys.path.insert(0, str(REPO))
-    from PySide6.QtWidgets import QApplication
-
+    app = studio_application()
     from app.main_window import StudioWindow
-    from app.studio_main import _gl_format
 
-    _gl_format()
-    app = QApplication(sys.argv[:1])
     window = StudioWindow(untitled_path=Path("/tmp/space-studio-screenshot.space.json"))
     window.auto_generate = True
     window.resize(1400, 900)

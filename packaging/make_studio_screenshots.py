@@ -8,11 +8,10 @@ head yaw in the curve editor (generated motion faint under the keys) and grabs t
 
 from __future__ import annotations
 
-import os
-import subprocess
 import sys
-import time
 from pathlib import Path
+
+from screenshot_session import studio_application, under_xvfb, wait
 
 REPO = Path(__file__).resolve().parents[1]
 SAMPLE = REPO / "resources" / "sample"
@@ -25,19 +24,8 @@ KEYS = (("emotion.happy", 0.4, 0.0), ("emotion.happy", 1.6, 0.8), ("emotion.happ
 SHOWN_FRAME = 64  # mid-word: the mouth is open
 
 
-def under_xvfb() -> int | None:
-    """Re-run this script on a virtual screen when there is no display; None when there is one."""
-    if os.environ.get("DISPLAY"):
-        return None
-    command = ["xvfb-run", "-a", "-s", "-screen 0 1920x1080x24", sys.executable, *sys.argv]
-    return subprocess.call(command)
 
 
-def wait(app, seconds: float, until=None) -> None:  # noqa: ANN001
-    end = time.monotonic() + seconds
-    while time.monotonic() < end and not (until is not None and until()):
-        app.processEvents()
-        time.sleep(0.02)
 
 
 def shoot(app, size: tuple[int, int]) -> Path:  # noqa: ANN001
@@ -75,16 +63,11 @@ def shoot(app, size: tuple[int, int]) -> Path:  # noqa: ANN001
 
 
 def main() -> int:
-    exit_code = under_xvfb()
+    exit_code = under_xvfb(1920, 1080)
     if exit_code is not None:
         return exit_code
-    sys.path.insert(0, str(REPO))
-    from PySide6.QtWidgets import QApplication
+    app = studio_application()
 
-    from app.studio_main import _gl_format
-
-    _gl_format()
-    app = QApplication(sys.argv[:1])
     for size in SIZES:
         print(f"wrote {shoot(app, size)}")
     return 0

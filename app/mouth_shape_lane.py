@@ -291,11 +291,7 @@ class MouthShapeLane(QWidget):
             self.split_at(float(self.mapping.t_of(pos.x())))
 
     def wheelEvent(self, event: QWheelEvent) -> None:
-        steps = event.angleDelta().y() / 120
-        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            self.mapping.pan_by(steps * 60)
-        else:
-            self.mapping.zoom_at(event.position().x(), 1.2**steps)
+        self.mapping.follow_wheel(event)
 
     def keyPressEvent(self, event: QKeyEvent) -> None:
         text = event.text().upper()

@@ -7,7 +7,7 @@ lies; zooming or panning any strip changes the mapping, whose ``changed`` signal
 from __future__ import annotations
 
 import numpy as np
-from PySide6.QtCore import QObject, Signal
+from PySide6.QtCore import QObject, Qt, Signal
 
 MIN_PX_PER_S, MAX_PX_PER_S = 10.0, 2000.0
 
@@ -44,6 +44,14 @@ class TimeMapping(QObject):
 
     def pan_by(self, dx: float) -> None:
         self.set_view(self.t0 - dx / self.px_per_s, self.px_per_s)
+
+    def follow_wheel(self, event) -> None:  # noqa: ANN001 - a QWheelEvent
+        """The header's wheel gesture: Shift pans, a plain wheel zooms about the cursor."""
+        steps = event.angleDelta().y() / 120
+        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
+            self.pan_by(steps * 60)
+        else:
+            self.zoom_at(event.position().x(), 1.2**steps)
 
     def fit(self, duration: float, width: float) -> None:
         """The whole line across ``width`` px (a small margin after its end)."""

@@ -146,11 +146,7 @@ class TimelineRuler(QWidget):
         self.scrubbed.emit(self.session.frame)
 
     def wheelEvent(self, event: QWheelEvent) -> None:
-        steps = event.angleDelta().y() / 120
-        if event.modifiers() & Qt.KeyboardModifier.ShiftModifier:
-            self.mapping.pan_by(steps * 60)
-        else:
-            self.mapping.zoom_at(event.position().x(), 1.2**steps)
+        self.mapping.follow_wheel(event)
 
 
 def _label_step(px_per_s: float) -> float:

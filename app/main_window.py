@@ -130,7 +130,8 @@ class StudioWindow(QMainWindow):
         v.addSeparator()
         self.overlay_actions = {attr: self._overlay_action(v, text, attr) for attr, text in
                                 (("show_landmarks", "Landmarks"), ("show_irises", "Irises"),
-                                 ("show_mesh", "Delaunay Mesh"), ("show_magnifier", "Magnifier While Dragging"))}
+                                 ("show_mesh", "Delaunay Mesh"), ("show_magnifier", "Magnifier While Dragging"),
+                                 ("show_onion_skin", "Onion Skin (Neighbouring Key Poses)"))}
         v.addSeparator()
         add_panel_actions(v, self.docks)
         self.render_menu = RenderMenu(self, self.session)  # renderer, mouth set, background (project settings)
@@ -319,16 +320,21 @@ class StudioWindow(QMainWindow):
         if session.portrait is None or session.project.audio_path is None:
             QMessageBox.information(self, "Lip motion", "Open a portrait and a speech file first.")
             return
-        face, audio_path, fps = session.portrait.rest_face, session.project.audio_path, session.project.fps
-        transcript = session.project.settings.transcript
-        self._lips_transcript = transcript
+        # The key names the speech, face, fps and transcript now: a result for audio the user
+        # replaced meanwhile is dropped by accept_speech (core.derived_motion).
+        key, face = session.speech_key(), session.project.rest_landmarks or session.portrait.rest_face
+        self._lips_transcript = session.project.settings.transcript
+        cached = session.motion.speech.get(key)
+        if cached is not None:  # made before (e.g. a transcript undone): shown at once
+            session.accept_speech(key, cached)
+            return
 
         def work(progress):  # noqa: ANN001, ANN202
-            from app.speech_motion import predict_base
+            from app.speech_motion import predict_speech
 
-            return predict_base(face, audio_path, fps, transcript, progress.step)
+            return predict_speech(key, face, progress.step)
 
-        task = run_with_progress(self, "Generating lip motion", work, session.set_speech_base,
+        task = run_with_progress(self, "Generating lip motion", work, lambda speech: session.accept_speech(key, speech),
                                  self._status_note if quiet else None)
         self.activity.track(task, "Generating lip motion")
 

@@ -1,8 +1,9 @@
-"""Per-frame rig points for preview and export, composed by core from the project's tracks.
+"""The preview's stand-in lip motion and the emotion expressions it composes with.
 
-The base lip motion is the S2L prediction when one has been generated
-(``core.pipeline.predict_speech_motion``); until then (or without weights) a
-stand-in base opens the jaw with the audio's loudness, so the portrait talks at once.
+The rigs themselves are composed by core (``core.derived_motion.DerivedMotion.composed``,
+the export's own composition) from the S2L prediction when one has been generated; until
+then (or without weights) the stand-in base here opens the jaw with the audio's loudness,
+so the portrait talks at once.
 """
 
 from __future__ import annotations
@@ -11,12 +12,8 @@ from functools import lru_cache
 
 import numpy as np
 
-from core.animation.compose import compose
-from core.animation.composer import to_motion_frames
-from core.animation.project import Project
 from core.errors import SpaceStudioError
-from core.landmarks.face_landmarks import FaceLandmarks
-from core.landmarks.normalized_space import NormalizedFace, normalize
+from core.landmarks.normalized_space import NormalizedFace
 
 JAW_AND_LOWER_LIP = [5, 6, 7, 8, 9, 10, 11, 55, 56, 57, 58, 59, 65, 66, 67]
 JAW_DROP = 0.12  # normalized units at full loudness
@@ -48,20 +45,3 @@ def emotion_displacements() -> dict[str, np.ndarray] | None:
         return load()
     except SpaceStudioError:
         return None
-
-
-def compose_frames(project: Project, face: FaceLandmarks, mouth: np.ndarray, speech_base: np.ndarray | None = None,
-                   pose_deltas: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """T×98×2 pixel rigs and T mouth openings for every frame of the project.
-
-    ``pose_deltas`` (T×6, PoseGen or a video) move the head under the pose track; None keeps it still."""
-    from core.pose_source import absolute_pose
-
-    frames = max(project.frame_count, 1)
-    rest = normalize(face)
-    base = speech_base if speech_base is not None else loudness_base(rest, np.resize(mouth, frames))
-    base = np.concatenate([base, np.repeat(base[-1:], max(0, frames - len(base)), 0)])[:frames]
-    base_pose = None if pose_deltas is None else absolute_pose(rest.pose, pose_deltas, frames)
-    composed = compose(base, rest, project.tracks, emotion_displacements(), base_pose, project.fps)
-    motion = to_motion_frames(composed, rest.rig_z)
-    return np.asarray(motion.rig, np.float32), np.asarray(motion.mouth_open, np.float32)

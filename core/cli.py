@@ -97,7 +97,8 @@ def _add_handoff_parsers(sub) -> None:  # noqa: ANN001 - argparse's private subp
     batch = sub.add_parser("batch", help="many lines from a CSV or JSON manifest (see docs/exports.md)")
     batch.add_argument("manifest", type=Path, help="CSV or JSON manifest, one row per line")
     batch.add_argument("--out", required=True, type=Path, help="folder for the outputs and the summary")
-    batch.add_argument("--workers", type=int, default=1, help="worker processes (default 1)")
+    batch.add_argument("--workers", type=int, default=None,
+                       help="worker processes or Ray tasks at once (default: one per core)")
     batch.add_argument("--ray", metavar="ADDRESS|local", help="run the rows as Ray tasks (pip install ray)")
 
 
@@ -140,7 +141,9 @@ def build_parser() -> argparse.ArgumentParser:
     project = sub.add_parser("render-project", help="render a saved studio project")
     project.add_argument("project", type=Path)
     project.add_argument("--out", required=True, type=Path)
-    project.add_argument("--format", choices=["mp4", "png", "json"])
+    project.add_argument("--format", choices=["mp4", "png", "json", "cues.tsv", "cues.json", "cues.xml", "cues.dat",
+                                             "arkit", "live2d", "spine", "csv"],
+                         help="mp4, png (a folder), json (motion), or a hand-off format: Rhubarb cues, rig curves")
     project.add_argument("--size", type=int)
     _add_renderer_option(project)
     project.add_argument("--allow-outside-media", action="store_true",

@@ -107,16 +107,9 @@ def check_generation_output(args: argparse.Namespace, fmt: str) -> None:
 
 def _frame_size_guess(image: Path | None, size_flag: int | None) -> tuple[int, int] | None:
     """An upper bound of the rendered frame size from the image header (for the free-space check)."""
-    from core.image_io import image_dimensions
+    from core.export.output_check import frame_size_guess
 
-    if size_flag:
-        return size_flag, size_flag
-    try:
-        declared = image_dimensions(image) if image is not None else None
-    except Exception:  # noqa: BLE001 - a bad image is reported by the loader with a better message
-        declared = None
-    side = min(max(declared), 2048) if declared else None
-    return (side, side) if side else None
+    return frame_size_guess(image, size_flag)
 
 
 def renderer_choice(args: argparse.Namespace, setup) -> str:
@@ -218,11 +211,10 @@ def landmarks(args: argparse.Namespace, progress: Progress) -> int:
 
 
 def render_project(args: argparse.Namespace, progress: Progress) -> int:
-    """space-studio render-project: render a saved studio project."""
-    from core.animation.project_file import MediaOutsideProjectError, load_project, media_paths
-    from core.export.animation_export import export_animation
-    from core.export.output_check import check_output, estimated_bytes
-    from core.project_render import animate_loaded_project
+    """space-studio render-project: render a saved studio project (core.project_render.export_project,
+    the studio's File ▸ Export path too)."""
+    from core.animation.project_file import MediaOutsideProjectError, load_project
+    from core.project_render import ProjectOutput, export_project, render_settings
 
     fmt = output_format(args.out, args.format)
     _check_size_flag(args.size)
@@ -231,14 +223,12 @@ def render_project(args: argparse.Namespace, progress: Progress) -> int:
     except MediaOutsideProjectError as err:
         raise MediaOutsideProjectError(f"{err} — if you trust the project, add --allow-outside-media",
                                        err.paths) from None
-    frames = project.frame_count
-    size = None if fmt == "json" else _frame_size_guess(project.portrait_path, args.size)
-    check_output(args.out, fmt, [args.project, *media_paths(project)], estimated_bytes(fmt, frames, size))
-    args = with_project_render(args, project)  # the project's renderer, mouth set, background unless given
-    style = frame_style(args) if fmt != "json" else None
-    animation = animate_loaded_project(project, progress)
-    renderer = renderer_choice(args, animation.setup) if fmt != "json" else "warp"
-    export_animation(animation, args.out, fmt, args.size, progress, renderer=renderer, style=style)
+    if getattr(args, "mouth_set", None) is not None and args.renderer in ("warp", "neural"):
+        raise OutputError(f"--mouth-set draws on the drawn style; use --renderer drawn or auto, not {args.renderer}.")
+    # the project's renderer, mouth set and background unless the command line gives them
+    project.render = render_settings(project, args.renderer, args.mouth_set, args.background)
+    animation = export_project(project, ProjectOutput(args.out, fmt, args.size), progress, say=_say,
+                               inputs=(args.project,))
     _say(f"wrote {args.out} ({len(animation.motion)} frames)")
     return 0
 

@@ -28,6 +28,7 @@ from core.animation.tracks import EMOTIONS, Tracks
 from core.audio.audio_io import Audio, load_audio
 from core.emotion_spec import EmotionSpan
 from core.landmarks.face_landmarks import RIG_POINT_COUNT
+from core.landmarks.normalized_space import NormalizedFace
 from core.memory import release_free_memory
 from core.motion.motion_frames import MotionFrames
 from core.portrait_setup import PortraitSetup
@@ -120,15 +121,24 @@ def compose_motion(
 ) -> tuple[ComposedMotion, MotionFrames]:
     """Apply every track to the speech motion and pose it into image pixels, COMPOSE_FRAMES
     at a time into float32 arrays (composing works in float64, ~6 copies of the clip)."""
-    frames, fps, displacements = speech.frames, speech.fps, emotion_displacements()
+    return compose_base(setup.rest, speech.base, speech.fps, tracks, base_pose, emotion_displacements(), progress)
+
+
+def compose_base(
+    rest: NormalizedFace, base: np.ndarray, fps: float, tracks: Tracks, base_pose: np.ndarray | None,
+    displacements: dict[str, np.ndarray] | None, progress: FrameProgress | None = None,
+) -> tuple[ComposedMotion, MotionFrames]:
+    """``compose_motion`` for any base motion (normalized T×68×2): the export's and the studio
+    preview's one composition (core.derived_motion), so both draw the same rigs."""
+    frames = len(base)
     rig, pixels = np.empty((frames, RIG_POINT_COUNT, 2), np.float32), np.empty((frames, RIG_POINT_COUNT, 2), np.float32)
     pose, mouth = np.empty((frames, 7), np.float32), np.empty(frames, np.float32)
     for start in range(0, frames, COMPOSE_FRAMES):
         block = slice(start, min(frames, start + COMPOSE_FRAMES))
-        part = compose(speech.base[block], setup.rest, tracks, displacements,
+        part = compose(base[block], rest, tracks, displacements,
                        None if base_pose is None else base_pose[block], fps, first_frame=start)
         rig[block], pose[block], mouth[block] = part.rig, part.pose, part.mouth_open
-        pixels[block] = to_motion_frames(part, setup.rest.rig_z).rig
+        pixels[block] = to_motion_frames(part, rest.rig_z).rig
         if progress is not None:
             progress(block.stop, frames)
     return ComposedMotion(fps, rig, pose, mouth), MotionFrames(fps, pixels, pose[:, :6], mouth)

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import numpy as np
+
 from core.errors import OutputError
 from core.export.motion_json import MotionData, write_motion_json
 from core.export.output_check import check_free_space, estimated_bytes
@@ -28,22 +30,24 @@ def motion_data(motion: MotionFrames) -> MotionData:
 
 def export_animation(
     animation: Animation, out: Path, fmt: str, size: int | None, progress: Progress | None = None,
-    renderer: str = "warp", style: FrameStyle | None = None,
+    renderer: str = "warp", style: FrameStyle | None = None, frames: range | None = None,
 ) -> Path:
     """Render (unless JSON) with ``renderer`` (warp | neural | auto | drawn, see core.pipeline.rendered_frames)
     in ``style`` (mouth set, background: an mp4 of a transparent portrait gets the default one)
-    and write atomically; Cancelled leaves nothing at ``out``."""
+    and write atomically; Cancelled leaves nothing at ``out``. ``frames`` (default: all) picks a
+    range of the line: PNGs are then numbered from 0 and an mp4 carries the speech under them."""
     if fmt not in FORMATS:
         raise OutputError(f"Unknown output format '{fmt}'; use one of {', '.join(FORMATS)}.")
     progress = progress or Progress()
+    chosen = _frame_range(frames, len(animation.motion))
     width_height = None if fmt == "json" else output_size(animation.setup, size)
-    _check_parent(out, estimated_bytes(fmt, len(animation.motion), width_height))
+    _check_parent(out, estimated_bytes(fmt, len(chosen), width_height))
     if fmt == "json":
-        return write_motion_json(out, motion_data(animation.motion),
+        return write_motion_json(out, motion_data(_motion_slice(animation.motion, chosen)),
                                  lambda done, total: progress.step("Writing motion JSON", done, total))
     style = (style or FrameStyle()).for_export(animation, fmt)
-    frames = rendered_frames(animation.setup, animation.motion, width_height, renderer=renderer, style=style)
-    total = len(animation.motion)
+    rendered = rendered_frames(animation.setup, animation.motion, width_height, chosen, renderer=renderer, style=style)
+    total = len(chosen)
 
     def report(done: int, _total: int) -> None:
         progress.step("Rendering frames", done, total)
@@ -51,13 +55,43 @@ def export_animation(
     if fmt == "png":
         from core.export.png_sequence import export_png_sequence
 
-        return export_png_sequence(out, frames, total, progress=report, cancel=lambda: progress.cancelled)
+        return export_png_sequence(out, rendered, total, progress=report, cancel=lambda: progress.cancelled)
     from core.export.video_export import export_video
 
     return export_video(
-        out, frames, width_height, animation.motion.fps, animation.audio_path, total,
+        out, rendered, width_height, animation.motion.fps, _sound_under(animation, chosen), total,
         progress=report, cancel=lambda: progress.cancelled,
     )
+
+
+def _frame_range(frames: range | None, count: int) -> range:
+    """``frames`` clipped to the line (all of it when None); an empty range is refused."""
+    chosen = range(count) if frames is None else range(max(0, frames.start), min(count, frames.stop))
+    if len(chosen) == 0:
+        raise OutputError(f"No frames to export in {frames} (the line has {count}).")
+    return chosen
+
+
+def _motion_slice(motion: MotionFrames, frames: range) -> MotionFrames:
+    if len(frames) == len(motion):
+        return motion
+    rows = slice(frames.start, frames.stop)
+    return MotionFrames(motion.fps, motion.rig[rows], motion.pose[rows], motion.mouth_open[rows])
+
+
+def _sound_under(animation: Animation, frames: range) -> Path | np.ndarray:
+    """The speech file as given for the whole line; for a range, its 16 kHz samples under those frames."""
+    from core.export.video_export import SAMPLE_RATE
+
+    if len(frames) == len(animation.motion):
+        return animation.audio_path
+    audio, fps = animation.speech.audio, animation.motion.fps
+    first = int(round(frames.start / fps * audio.sample_rate))
+    last = int(round(frames.stop / fps * audio.sample_rate))
+    samples = np.asarray(audio.samples[first:last], np.float32)
+    if audio.sample_rate != SAMPLE_RATE:
+        raise OutputError(f"speech at {audio.sample_rate} Hz cannot be cut; expected {SAMPLE_RATE} Hz")
+    return samples
 
 
 def _check_parent(out: Path, needed_bytes: int) -> None:

@@ -42,6 +42,21 @@ def estimated_bytes(fmt: str, frames: int, size: tuple[int, int] | None) -> int:
     return int(frames * size[0] * size[1] * per_pixel)
 
 
+def frame_size_guess(image: str | os.PathLike | None, longer_side: int | None) -> tuple[int, int] | None:
+    """An upper bound of a rendered frame's size: ``longer_side`` squared, else the image
+    header's longer side (at most 2048) squared; None when unknown."""
+    from core.image_io import image_dimensions
+
+    if longer_side:
+        return longer_side, longer_side
+    try:
+        declared = image_dimensions(image) if image is not None else None
+    except Exception:  # noqa: BLE001 - a bad image is reported by the loader with a better message
+        declared = None
+    side = min(max(declared), 2048) if declared else None
+    return (side, side) if side else None
+
+
 def _same_file(a: Path, b: Path) -> bool:
     """``a`` and ``b`` are one file: same resolved path, or the same inode (hard link)."""
     if os.path.realpath(a) == os.path.realpath(b):

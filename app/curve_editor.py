@@ -1,10 +1,14 @@
-"""The Curves dock (pyqtgraph): gaze, head pose, emotion and lip opening as curves with draggable keys.
+"""The Curves dock (pyqtgraph): lip opening, gaze, head pose and emotion as curves with draggable keys.
 
 The generated motion (head pose from PoseGen or a video, lip opening from the speech model)
-is drawn faintly under the user's keys, so a key shows what it adds to. Every edit goes
-through the same core commands as the timeline (``app.timeline_items``): a key drag is one
-undo step (a macro opened when the drag starts, closed when it finishes, like pyqtgraph's
-TargetItem sigPositionChanged / sigPositionChangeFinished pair).
+is drawn faintly under the user's keys, so a key shows what it adds to. The lip opening's
+keys are a gain on the model's opening (``core.animation.lip_opening``): its generated
+opening is drawn so that 1 is where the model's wide-open frames reach, and the opening the
+keys make (generated × gain) is drawn over it. Every edit goes through the same core
+commands as the timeline (``app.timeline_items``): a key drag is one undo step (a macro
+opened when the drag starts, closed when it finishes, like pyqtgraph's TargetItem
+sigPositionChanged / sigPositionChangeFinished pair). While a key is dragged only its own
+channel is redrawn, and the generated curves are set again only when they change.
 """
 
 from __future__ import annotations
@@ -13,10 +17,10 @@ import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QObject, Qt
 from PySide6.QtGui import QKeyEvent
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QListWidget, QListWidgetItem, QPushButton,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QGraphicsItem, QHBoxLayout, QListWidget, QListWidgetItem,
+                               QPushButton, QVBoxLayout, QWidget)
 
-from app.base_motion import base_values
+from app.base_motion import LIP_OPENNESS, base_values
 from app.studio_session import StudioSession
 from app.timeline_items import Item, add_command, edit_command, items, lane_target, noun, remove_command
 from app.timeline_lanes import Lane, standard_lanes
@@ -24,12 +28,26 @@ from core.animation.easing import EASINGS
 
 COLOURS = ("#7aa2ff", "#ff8a65", "#81c784", "#ffd54f", "#ba68c8", "#4dd0e1", "#f06292", "#aed581")
 SELECTED = "#ffd54a"
-DEFAULT_CHANNELS = ("pose.yaw",)
+DEFAULT_CHANNELS = (LIP_OPENNESS,)
 
 
 def curve_lanes() -> list[Lane]:
-    """The channels the editor offers: every valued lane, and the lips' generated opening."""
-    return [lane for lane in standard_lanes() if lane.valued or lane.name == "lips.openness"]
+    """The channels the editor offers: every valued lane (lip opening, gaze, emotion, head)."""
+    return [lane for lane in standard_lanes() if lane.valued]
+
+
+CACHED = QGraphicsItem.CacheMode.DeviceCoordinateCache
+
+
+def _cache_still_items(plot: pg.PlotWidget) -> None:
+    """Axes (with their grid, which spans the whole plot), and the legend, drawn once into a pixmap
+    and blitted: a key drag repaints the plot on every move, and replaying their pictures cost
+    most of that repaint (benchmarks/bench_preview.py). They are drawn again when the view changes."""
+    item = plot.getPlotItem()
+    for name in ("bottom", "left", "top", "right"):
+        item.getAxis(name).setCacheMode(CACHED)
+    if item.legend is not None:
+        item.legend.setCacheMode(CACHED)
 
 
 class KeyPoints(pg.ScatterPlotItem):
@@ -66,7 +84,10 @@ class KeyPoints(pg.ScatterPlotItem):
         elif self.editor.dragging is None:
             ev.ignore()
             return
-        self.editor.drag_to(float(ev.pos().x()), float(ev.pos().y()))
+        # the key keeps its place under the pointer: moved by how far the pointer moved, no jump on grab
+        grabbed, now = ev.buttonDownPos(), ev.pos()
+        origin = self.editor.dragging["origin"]
+        self.editor.drag_to(origin.time + float(now.x() - grabbed.x()), origin.value + float(now.y() - grabbed.y()))
         if ev.isFinish():
             self.editor.end_drag()
         ev.accept()
@@ -84,6 +105,7 @@ class CurveEditor(QWidget):
         self.plot.showGrid(x=True, y=True, alpha=0.2)
         self.plot.setLabel("bottom", "time", units="s")
         self.plot.addLegend(offset=(8, 8), labelTextColor="#ddd")
+        _cache_still_items(self.plot)
         self.plot.viewport().installEventFilter(self)  # double-click on the plot: a new key
         self.playhead = pg.InfiniteLine(angle=90, movable=True, pen=pg.mkPen("#ff5252", width=2))
         self.playhead.sigPositionChanged.connect(self._playhead_dragged)
@@ -94,6 +116,8 @@ class CurveEditor(QWidget):
         self.easing.setToolTip("Easing of the segment that starts at the selected key")
         self.easing.activated.connect(lambda _i: self.set_easing(self.easing.currentText()))
         self._items: dict[str, tuple[pg.PlotDataItem, pg.PlotDataItem, KeyPoints]] = {}
+        self._results: dict[str, pg.PlotDataItem] = {}  # lips: generated opening × the keys' gain
+        self._base_shown: dict[str, np.ndarray] = {}  # the generated arrays drawn now (set again when replaced)
         self._build_layout()
         for sig in (session.project_changed, session.media_changed, session.selection_changed):
             sig.connect(self.refresh)
@@ -107,7 +131,7 @@ class CurveEditor(QWidget):
         channels = QListWidget()
         channels.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         for lane in self.lanes.values():
-            item = QListWidgetItem(lane.label + ("" if lane.keyed else " (generated)"))
+            item = QListWidgetItem(lane.label)
             item.setData(Qt.ItemDataRole.UserRole, lane.name)
             channels.addItem(item)
         channels.setFixedWidth(channels.sizeHintForColumn(0) + 2 * channels.frameWidth() + 6)
@@ -157,8 +181,9 @@ class CurveEditor(QWidget):
     def _channels_chosen(self) -> None:
         wanted = [i.data(Qt.ItemDataRole.UserRole) for i in self.channels.selectedItems()]
         for name in [n for n in self._items if n not in wanted]:
-            for graphics in self._items.pop(name):
+            for graphics in (*self._items.pop(name), *filter(None, [self._results.pop(name, None)])):
                 self.plot.removeItem(graphics)
+            self._base_shown.pop(name, None)
         for name in wanted:
             if name not in self._items:
                 self._items[name] = self._add_channel(self.lanes[name])
@@ -171,40 +196,70 @@ class CurveEditor(QWidget):
         base = pg.PlotDataItem(pen=pg.mkPen(faint, width=1.5, style=Qt.PenStyle.DashLine),
                                fillLevel=0.0, fillBrush=pg.mkBrush(faint.red(), faint.green(), faint.blue(), 30),
                                name=f"{lane.label} · generated")
-        curve = pg.PlotDataItem(pen=pg.mkPen(colour, width=2), name=lane.label)
+        gain = lane.name == LIP_OPENNESS
+        style = Qt.PenStyle.DotLine if gain else Qt.PenStyle.SolidLine
+        curve = pg.PlotDataItem(pen=pg.mkPen(colour, width=2, style=style),
+                                name=f"{lane.label} · keys (× generated)" if gain else lane.label)
         keys = KeyPoints(self, lane)
         for graphics in (base, curve, keys):
             self.plot.addItem(graphics)
+        base.curve.setCacheMode(CACHED)  # the generated motion stays put while keys move
+        if gain:  # what the keys make of the generated opening
+            result = pg.PlotDataItem(pen=pg.mkPen(colour, width=2), name=f"{lane.label} · result")
+            result.setZValue(5)
+            self.plot.addItem(result)
+            self._results[lane.name] = result
         return base, curve, keys
 
     # --- drawing -----------------------------------------------------------------------
     def refresh(self) -> None:
-        """Redraw every shown channel from the project (cheap: one evaluate per frame)."""
-        project = self.session.project
-        times = np.arange(max(project.frame_count, 1)) / project.fps
+        """Redraw the shown channels from the project; while a key is dragged, only its channel."""
+        if self.dragging is not None and self.dragging["lane"].name in self._items:
+            self._draw_channel(self.dragging["lane"].name, list(self.session.selection), with_base=False)
+            return
         selected = list(self.session.selection)  # items may hold unhashable core values
-        for name, (base, curve, keys) in self._items.items():
-            lane = self.lanes[name]
-            generated = base_values(self.session, name)
-            if generated is None:
-                base.clear()
-            else:
-                base.setData(times[:len(generated)], generated[:len(times)])
-            if not lane.keyed:
-                curve.clear()
-                keys.clear()
-                continue
-            target = lane_target(project.tracks, name)
-            if len(target):
-                curve.setData(times, target.evaluate_many(times))
-            else:
-                curve.clear()
-            keyed = items(project.tracks, name)
-            keys.setData([{"pos": (k.time, k.value), "data": k,
-                           "brush": pg.mkBrush(SELECTED if k in selected else curve.opts["pen"].color())}
-                          for k in keyed])
+        for name in self._items:
+            self._draw_channel(name, selected)
         self._sync_easing()
         self._frame_changed(self.session.frame)
+
+    def _times(self) -> np.ndarray:
+        project = self.session.project
+        return np.arange(max(project.frame_count, 1)) / project.fps
+
+    def _draw_channel(self, name: str, selected: list[Item], with_base: bool = True) -> None:
+        """One channel: its generated motion (unless a key drag, which cannot change it, is under way;
+        and only when it is a new array), curve, keys and, for the lips, the result."""
+        base, curve, keys = self._items[name]
+        times = self._times()
+        generated = base_values(self.session, name) if with_base else self._base_shown.get(name)
+        if generated is None:
+            if self._base_shown.pop(name, None) is not None:
+                base.clear()
+        elif self._base_shown.get(name) is not generated:  # the lips' opening is cached upstream
+            self._base_shown[name] = generated
+            base.setData(times[:len(generated)], generated[:len(times)])
+        target = lane_target(self.session.project.tracks, name)
+        values = target.evaluate_many(times)
+        if len(target):
+            curve.setData(times, values)
+        else:
+            curve.clear()
+        if name in self._results:
+            self._draw_result(name, generated, times, values)
+        keyed = items(self.session.project.tracks, name)
+        colour = curve.opts["pen"].color()
+        keys.setData(x=[k.time for k in keyed], y=[k.value for k in keyed], data=keyed,
+                     brush=[pg.mkBrush(SELECTED if k in selected else colour) for k in keyed])
+
+    def _draw_result(self, name: str, generated: np.ndarray | None, times: np.ndarray, gains: np.ndarray) -> None:
+        """The lips the keys make: the generated opening times the gain (nothing to draw without keys or motion)."""
+        result = self._results[name]
+        if generated is None or not len(lane_target(self.session.project.tracks, name)):
+            result.clear()
+            return
+        n = min(len(generated), len(times))
+        result.setData(times[:n], generated[:n] * np.clip(gains[:n], 0.0, self.lanes[name].vmax))
 
     def _sync_easing(self) -> None:
         chosen = [i for i in self.session.selection if i.lane in self.lanes]
@@ -257,7 +312,7 @@ class CurveEditor(QWidget):
     def begin_drag(self, lane: Lane, key: Item) -> None:
         """A key drag starts: everything until ``end_drag`` is one undo step."""
         self.session.undo_stack.begin_macro(f"Move {noun(lane.name)}")
-        self.dragging = {"lane": lane, "key": key}
+        self.dragging = {"lane": lane, "key": key, "origin": key}
         self.session.select([key])
 
     def drag_to(self, t: float, value: float) -> None:

@@ -10,12 +10,20 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout
 
 from app.studio_session import StudioSession
 from app.timeline_items import Item, edit_command, noun
+from app.timeline_lanes import standard_lanes
 from core.animation.blink_track import BlinkEvent
 from core.animation.commands import RegenerateBlinks, SetGazeLinked, SetGenerationSettings, SetPoseMode
 from core.animation.keyframes import Key
 from core.animation.landmark_track import LandmarkKeyframe
+from core.animation.lip_opening import MAX_OPENING_GAIN
 
 EASINGS = ("linear", "ease_in_out", "ease_in", "ease_out", "step")
+LANE_LABELS = {lane.name: lane.label for lane in standard_lanes()}
+VALUE_HINTS = {"lips.openness": "× the generated opening (1 = as generated, 0 = the portrait's own mouth)"}
+# The value range a key may take, by lane family: what the project file accepts back (emotion
+# intensities 0..1, lip-opening gains 0..2); others keep the box's wide range.
+VALUE_RANGES = {"emotion": (0.0, 1.0), "lips": (0.0, MAX_OPENING_GAIN)}
+WIDE_RANGE = (-90.0, 90.0)
 
 
 class Inspector(QWidget):
@@ -153,7 +161,10 @@ class Inspector(QWidget):
             return
         self._updating = True
         self.title.setText(item.lane)
+        self.title.setToolTip(LANE_LABELS.get(item.lane, ""))
+        self.value.setToolTip(VALUE_HINTS.get(item.lane, ""))
         self.time.setValue(item.time)
+        self.value.setRange(*VALUE_RANGES.get(item.lane.split(".")[0], WIDE_RANGE))
         self.value.setValue(item.value)
         self.value.setEnabled(isinstance(item.obj, Key))
         self.easing.setEnabled(not isinstance(item.obj, BlinkEvent))

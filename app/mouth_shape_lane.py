@@ -66,7 +66,7 @@ class MouthShapeLane(QWidget):
         self._marks_key: tuple | None = None
         self._task: BackgroundTask | None = None
         self._drag: dict | None = None
-        self._shown: tuple | None = None  # (marks, overrides, effective blocks)
+        self._shown: tuple | None = None  # (marks, overrides, lip-opening keys, effective blocks)
         self.setFixedHeight(BLOCK_H + PHONE_H + WORD_H + 2)
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setMouseTracking(True)
@@ -92,12 +92,29 @@ class MouthShapeLane(QWidget):
 
     def blocks(self) -> tuple[MouthShapeBlock, ...]:
         """What the lane shows: the derived blocks with the user's overrides over them
-        (kept until the marks or the overrides change: every paint and mouse move asks)."""
+        (kept until the marks, the overrides or the lip-opening keys change: every paint and
+        mouse move asks)."""
         marks, overrides = self.marks, self.track.blocks
+        lip_keys = self.session.project.tracks.lips.curves["openness"].keys
         cached = self._shown
-        if cached is None or cached[0] is not marks or cached[1] is not overrides:
-            cached = self._shown = (marks, overrides, effective_blocks(marks.derived, overrides))
-        return cached[2]
+        if cached is None or cached[0] is not marks or cached[1] is not overrides or cached[2] != lip_keys:
+            derived = self._derived(lip_keys)
+            cached = self._shown = (marks, overrides, lip_keys, effective_blocks(derived, overrides))
+        return cached[3]
+
+    def _derived(self, lip_keys: tuple) -> tuple[MouthShapeBlock, ...]:
+        """The model's blocks, classified again from the lips the lip-opening curve makes (as the
+        cue export classifies them) when it has keys."""
+        session = self.session
+        base, portrait = session.speech_base, session.portrait
+        if not lip_keys or base is None or portrait is None:
+            return self.marks.derived
+        from core.animation.lip_opening import with_opening_curve
+        from core.animation.speech_marks import rederived
+        from core.landmarks.normalized_space import normalize
+
+        rest = normalize(portrait.rest_face).points68
+        return rederived(self.marks, with_opening_curve(base, session.project.tracks, rest, session.project.fps))
 
     def selected(self) -> MouthShapeBlock | None:
         return None if self.selected_time is None else block_at(self.blocks(), self.selected_time)

@@ -12,10 +12,12 @@ from PySide6.QtOpenGLWidgets import QOpenGLWidget
 from PySide6.QtWidgets import QWidget
 
 from app.fps_meter import FpsMeter
+from app.frame_draft import FrameDraft
 from app.frame_source import make_renderer
 from app.face_fitting_anchors import FIT_ANCHORS, PUPILS
 from app.landmark_editing import LandmarkEditor
 from app.magnifier import Magnifier
+from app.onion_skin import paint_onion_skin
 from app.model_activity import ModelActivity
 from app.studio_session import StudioSession
 from core.animation.project import RenderSettings
@@ -57,6 +59,7 @@ class PreviewCanvas(QOpenGLWidget):
         self.session = session
         self.zoom, self.pan = 1.0, QPointF(0, 0)
         self.show_landmarks, self.show_irises, self.show_mesh = True, True, False
+        self.show_onion_skin = False  # the face at the neighbouring key poses (app.onion_skin)
         self.editor = LandmarkEditor(session, self)
         self.magnifier = Magnifier(self)
         self.ctx: moderngl.Context | None = None
@@ -71,6 +74,7 @@ class PreviewCanvas(QOpenGLWidget):
         self.setFocusPolicy(Qt.FocusPolicy.ClickFocus)
         self.setMouseTracking(True)  # the cursor shows when a point is under it (``_hover``)
         self.fps_meter = FpsMeter(self)  # the window starts it while playback runs
+        self.draft = FrameDraft(session, self)  # while edits come in, only the shown frame is composed
         self.fps_meter.updated.connect(lambda _fps: self.overlay.update())
         session.frame_changed.connect(self.update)
         session.project_changed.connect(self.update)
@@ -215,7 +219,16 @@ class PreviewCanvas(QOpenGLWidget):
         so no template face or loudness-driven guess is drawn before the motion is ready."""
         if self.models_running():
             return self.session.portrait.rest_face.rig_points(), 0.0
-        return self.session.rig_at(self.session.frame)
+        if self.fps_meter.running:  # playing: the clip's own rigs
+            return self.session.rig_at(self.session.frame)
+        return self.draft.rig_at(self.session.frame)
+
+    def overlay_rig(self) -> np.ndarray | None:
+        """The points the overlay draws: the rest face in rest mode, else the shown frame's rig."""
+        if self.editor.mode == "rest":
+            return self.editor.display_rig()
+        shown = self.shown_rig()
+        return None if shown is None else shown[0]
 
     def _paint_progress(self, painter: QPainter) -> None:
         """The models' progress over the still portrait."""
@@ -235,8 +248,10 @@ class PreviewCanvas(QOpenGLWidget):
             painter.setPen(QColor("#dddddd"))
             painter.drawText(8, 18, self._caption())
             return
-        rig = self.editor.display_rig()
+        rig = self.overlay_rig()
         painter.setRenderHint(QPainter.RenderHint.Antialiasing)
+        if self.show_onion_skin and self.editor.mode != "rest":
+            paint_onion_skin(self, painter)
         if rig is not None:
             if self.show_mesh:
                 self._paint_mesh(painter, rig)

@@ -31,20 +31,22 @@ class Item:
 
 
 def lane_target(tracks: Tracks, lane: str) -> Target:
-    """'blinks', 'landmarks', 'emotion.happy', 'gaze.left_x', 'pose.yaw' → the core object."""
+    """'blinks', 'landmarks', 'emotion.happy', 'gaze.left_x', 'pose.yaw', 'lips.openness' → the core object."""
     if lane == "blinks":
         return tracks.blinks
     if lane == "landmarks":
         return tracks.landmarks
     group, channel = lane.split(".", 1)
-    return {"emotion": tracks.emotion, "gaze": tracks.gaze, "pose": tracks.pose}[group].curves[channel]
+    owner = {"emotion": tracks.emotion, "gaze": tracks.gaze, "pose": tracks.pose, "lips": tracks.lips}[group]
+    return owner.curves[channel]
 
 
 def noun(lane: str) -> str:
     """What the undo label calls an item of ``lane``."""
     if lane in ("blinks", "landmarks"):
         return {"blinks": "Blink", "landmarks": "Landmark Keyframe"}[lane]
-    return {"emotion": "Emotion Key", "gaze": "Gaze Key", "pose": "Pose Key"}[lane.split(".")[0]]
+    nouns = {"emotion": "Emotion Key", "gaze": "Gaze Key", "pose": "Pose Key", "lips": "Lip Opening Key"}
+    return nouns[lane.split(".")[0]]
 
 
 def items(tracks: Tracks, lane: str) -> list[Item]:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from core.animation.lip_opening import MAX_OPENING_GAIN
 from core.animation.tracks import EMOTIONS, GAZE_CHANNELS
 
 RULER_H = 26
@@ -39,7 +40,8 @@ class Lane:
 
 def standard_lanes() -> list[Lane]:
     """Every lane, in group order."""
-    lanes = [Lane("lips.openness", "Lips · opening", LANE_H + 6, group="Lips", keyed=False)]
+    # lip opening: keys are a gain on the model's opening (1 = as generated; core.animation.lip_opening)
+    lanes = [Lane("lips.openness", "Lips · opening", LANE_H + 6, 0.0, MAX_OPENING_GAIN, 1.0, group="Lips")]
     lanes.append(Lane("blinks", "Blinks", LANE_H, events=True, default=1.0, group="Eyes"))
     lanes += [Lane(f"gaze.{c}", "Gaze " + c.replace("_", " "), LANE_H, -1.0, 1.0, group="Eyes") for c in GAZE_CHANNELS]
     lanes += [Lane(f"emotion.{e}", f"Emotion · {e}", LANE_H, 0.0, 1.0, 1.0, group="Emotion") for e in EMOTIONS]

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 from PySide6.QtCore import QPointF, QRect, QRectF, Qt
-from PySide6.QtGui import QColor, QPainter, QPen, QPolygonF
+from PySide6.QtGui import QColor, QPainter, QPen, QPixmap, QPolygonF
 
 from app.timeline_items import Item, lane_target
 from app.timeline_lanes import GROUP_H, HEADER_W
@@ -64,29 +64,47 @@ def _paint_lane(view: TimelineView, p: QPainter, i: int) -> None:
 
 
 def _paint_base(view: TimelineView, p: QPainter, i: int) -> None:
-    """The generated motion as a faint filled line (head pose in degrees, lip opening 0..1)."""
-    values = view.base_of(view.lanes[i])
+    """The generated motion as a faint filled line (head pose in degrees, lip opening in × model),
+    drawn once into a pixmap per lane and blitted: a key drag repaints the lanes on every move,
+    and filling the polygon again each time cost more than the rest of the lane."""
+    lane, top = view.lanes[i], view.tops[i]
+    values = view.base_of(lane)
     if values is None or len(values) == 0:
         return
+    key = (id(values), len(values), view.t0, view.px_per_s, lane.height, view.width(), view.session.project.fps)
+    cache = view.__dict__.setdefault("_base_pixmaps", {})
+    cached = cache.get(lane.name)
+    if cached is None or cached[0] != key or cached[2] is not values:
+        cache[lane.name] = cached = key, _base_pixmap(view, i, values), values
+    p.drawPixmap(0, top, cached[1])
+
+
+def _base_pixmap(view: TimelineView, i: int, values: np.ndarray) -> QPixmap:
+    """Lane ``i``'s generated motion on a transparent strip as wide as the view, as tall as the lane."""
+    lane, top = view.lanes[i], view.tops[i]
+    pixmap = QPixmap(max(view.width(), 1), lane.height)
+    pixmap.fill(Qt.GlobalColor.transparent)
     fps = view.session.project.fps
     first = max(0, int(view.t0 * fps))
     last = min(len(values), int(view.t_of(view.width()) * fps) + 2)
     if last <= first:
-        return
+        return pixmap
     step = max(1, int((last - first) / max(view.width(), 1)))
     frames = np.arange(first, last, step)
-    lane = view.lanes[i]
-    zero = view.y_of(i, float(np.clip(0.0, lane.vmin, lane.vmax)))
+    zero = view.y_of(i, float(np.clip(0.0, lane.vmin, lane.vmax))) - top
     xs = view.x_of(frames / fps)
-    ys = view.y_of(i, np.clip(values[frames], lane.vmin, lane.vmax))  # arithmetic: works on arrays
+    ys = view.y_of(i, np.clip(values[frames], lane.vmin, lane.vmax)) - top  # arithmetic: works on arrays
     points = [QPointF(x, y) for x, y in zip(xs.tolist(), ys.tolist())]
     fill = QColor(BASE_COLOUR)
     fill.setAlpha(55)
+    p = QPainter(pixmap)
     p.setPen(Qt.PenStyle.NoPen)
     p.setBrush(fill)
     p.drawPolygon(QPolygonF([QPointF(points[0].x(), zero), *points, QPointF(points[-1].x(), zero)]))
     p.setPen(QPen(BASE_COLOUR, 1.2))
     p.drawPolyline(QPolygonF(points))
+    p.end()
+    return pixmap
 
 
 def _paint_curve(view: TimelineView, p: QPainter, i: int) -> None:

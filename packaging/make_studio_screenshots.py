@@ -1,9 +1,10 @@
 """Screenshots of the studio at two window sizes: docs/studio_1560x960.png and docs/studio_1920x1080.png.
 
 Run: .venv/bin/python packaging/make_studio_screenshots.py   (starts its own Xvfb when DISPLAY is unset)
-Opens the bundled portrait and speech, waits for the face, lip and head models, keys emotion, gaze
-and head channels through the same calls a user's double-clicks and curve edits make, shows the
-head yaw in the curve editor (generated motion faint under the keys) and grabs the X screen.
+Opens the bundled portrait and speech, waits for the face, lip and head models, keys the lip opening,
+emotion, gaze and head channels through the same calls a user's double-clicks and curve edits make,
+shows the lip opening in the curve editor (the model's opening faint under the keys, the opening the
+keys make over it) and grabs the X screen.
 """
 
 from __future__ import annotations
@@ -18,7 +19,9 @@ SAMPLE = REPO / "resources" / "sample"
 SIZES = ((1560, 960), (1920, 1080))
 
 # (lane, time s, value): what a user keys by double-clicking lanes at a height.
-KEYS = (("emotion.happy", 0.4, 0.0), ("emotion.happy", 1.6, 0.8), ("emotion.happy", 3.4, 0.3),
+KEYS = (("lips.openness", 0.8, 1.0), ("lips.openness", 2.0, 1.6), ("lips.openness", 4.2, 0.5),
+        ("lips.openness", 6.3, 1.3),
+        ("emotion.happy", 0.4, 0.0), ("emotion.happy", 1.6, 0.8), ("emotion.happy", 3.4, 0.3),
         ("gaze.left_x", 0.8, 0.0), ("gaze.left_x", 2.2, 0.5), ("pose.yaw", 1.0, 0.0),
         ("pose.yaw", 2.0, 8.0), ("pose.yaw", 3.2, -4.0), ("pose.pitch", 2.6, 3.0))
 SHOWN_FRAME = 64  # mid-word: the mouth is open
@@ -50,7 +53,7 @@ def shoot(app, size: tuple[int, int]) -> Path:  # noqa: ANN001
         wait(app, 0.3)
         bar = window.timeline_panel.scroll.verticalScrollBar()
         bar.setValue(bar.maximum())
-    window.curves.show_channels(("pose.yaw",))
+    window.curves.show_channels(("lips.openness",))
     window.curves.frame_all()
     window.session.select([])
     window.session.set_frame(SHOWN_FRAME)

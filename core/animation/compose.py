@@ -2,7 +2,8 @@
 
 Order (each step sees the previous one's points):
 0. mouth shapes: the user's overrides on the mouth-shape lane pull the speech-driven
-   lips and jaw towards their shapes (core.animation.mouth_shape_lips);
+   lips and jaw towards their shapes (core.animation.mouth_shape_lips), then the
+   lip-opening curve scales the lips' opening (core.animation.lip_opening);
 1. emotion offsets (weights × per-emotion displacements) on brows, eyes and
    mouth corners only — jaw and lip opening stay speech-driven;
 2. landmark keyframe offsets (any of the 68 points);
@@ -24,6 +25,7 @@ from typing import Protocol
 
 import numpy as np
 
+from core.animation.lip_opening import scaled_opening
 from core.animation.mouth_shape_lips import apply_mouth_shapes
 from core.animation.tracks import EMOTIONS, Tracks
 from core.landmarks.face_geometry import mouth_openness
@@ -97,6 +99,7 @@ def compose(
     points = np.array(base_norm, np.float64, copy=True)
     times = (first_frame + np.arange(points.shape[0], dtype=np.float64)) / fps
     points = apply_mouth_shapes(points, tracks.mouth_shapes.blocks, times, rest.points68)
+    points = scaled_opening(points, tracks.lips.opening_gain(times), rest.points68)
     points += emotion_offsets(tracks.emotion.weights(times), emotion_displacements)
     points += tracks.landmarks.offsets(times)
     upper, lower = lids_following_eyes(points, rest)
@@ -111,6 +114,14 @@ def compose(
     pose = tracks.pose.evaluate(times, base_pose if base_pose is not None else rest_pose(rest, len(times)))
     return ComposedMotion(fps, rig.astype(np.float32), pose.astype(np.float32),
                           np.clip(mouth_openness(points), 0.0, 1.0).astype(np.float32))
+
+
+def opening_before_curve(base_norm: np.ndarray, rest: RestFace, tracks: Tracks, fps: float) -> np.ndarray:
+    """T mouth openness of the lips the lip-opening curve scales (the speech motion with the
+    mouth-shape overrides): what the curve editor draws faintly under the curve's keys."""
+    points = np.asarray(base_norm, np.float64)
+    times = np.arange(points.shape[0], dtype=np.float64) / fps
+    return mouth_openness(apply_mouth_shapes(points, tracks.mouth_shapes.blocks, times, rest.points68))
 
 
 def emotion_offsets(weights: np.ndarray, displacements: Mapping[str, np.ndarray] | None) -> np.ndarray:

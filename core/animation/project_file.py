@@ -36,9 +36,17 @@ def _v2_to_v3(data: Json) -> Json:
     return {**data, "render": data.get("render", {"renderer": "auto", "mouth_set": None, "background": None})}
 
 
+def _v3_to_v4(data: Json) -> Json:
+    """Schema 4 adds the lip-opening curve; a v3 project has no keys (the lips open as the model made them)."""
+    tracks = data.get("tracks", {})
+    if not isinstance(tracks, dict):
+        return data  # malformed: parsing names the problem
+    return {**data, "tracks": {**tracks, "lips": tracks.get("lips", {"curves": {}})}}
+
+
 # MIGRATIONS[n] upgrades data of schema n to n + 1. Add an entry (and a fixture
 # tests/core/animation/fixtures/project_v<n>.json) whenever the schema changes.
-MIGRATIONS: dict[int, Callable[[Json], Json]] = {1: _v1_to_v2, 2: _v2_to_v3}
+MIGRATIONS: dict[int, Callable[[Json], Json]] = {1: _v1_to_v2, 2: _v2_to_v3, 3: _v3_to_v4}
 
 AUTOSAVE_SUFFIX = ".autosave.json"
 

@@ -1,4 +1,5 @@
-"""Project ↔ plain JSON data (schema version 3: 2 + the render settings; 2: 1 + the mouth-shape overrides). File handling is in project_file.py.
+"""Project ↔ plain JSON data (schema version 4: 3 + the lip-opening curve; 3: 2 + the render settings;
+2: 1 + the mouth-shape overrides). File handling is in project_file.py.
 
 Malformed data raises KeyError / TypeError / ValueError here; project_file turns
 them into ProjectFileError with the file name.
@@ -16,6 +17,7 @@ import numpy as np
 from core.animation.blink_track import BlinkEvent, BlinkTrack
 from core.animation.keyframes import TIME_EPSILON, Curve, Key
 from core.animation.landmark_track import LandmarkKeyframe, LandmarkKeyframeTrack
+from core.animation.lip_opening import MAX_OPENING_GAIN
 from core.animation.mouth_shapes import MouthShapeBlock, MouthShapeTrack
 from core.animation.project import RENDERERS, GenerationSettings, Project, RenderSettings
 from core.animation.tracks import (
@@ -23,7 +25,9 @@ from core.animation.tracks import (
     GAZE_CHANNELS,
     POSE_CHANNELS,
     EmotionTrack,
+    LIP_CHANNELS,
     GazeTrack,
+    LipTrack,
     PoseTrack,
     Tracks,
 )
@@ -31,7 +35,7 @@ from core.input_limits import finite_array, number, one_line, short_list
 from core.landmarks.face_landmarks import FaceLandmarks, HeadPose
 from core.pose_source import MAX_AMPLITUDE, POSE_KINDS, PoseSource, PoseSpecError
 
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 Json = dict[str, Any]
 
 
@@ -61,6 +65,7 @@ def project_to_json(project: Project, project_dir: Path) -> Json:
             "pose": _pose_to_json(tracks.pose, project_dir),
             "landmark_keyframes": [_landmark_keyframe_to_json(k) for k in tracks.landmarks.keyframes],
             "mouth_shapes": [[b.start, b.end, b.shape, b.strength] for b in tracks.mouth_shapes.blocks],
+            "lips": {"curves": _curves_to_json(tracks.lips.curves)},
         },
     }
 
@@ -142,7 +147,8 @@ MAX_COORDINATE = 1e6  # pixels; a 40 MP portrait is under 10⁴ on a side
 
 
 def project_from_json(data: Json, project_dir: Path) -> Project:
-    """Build a Project from schema-2 data; relative media paths resolve against ``project_dir``.
+    """Build a Project from current-schema data (project_file migrates older data first); relative
+    media paths resolve against ``project_dir``.
 
     Every number is range-checked (core.input_limits); problems raise ValueError / TypeError."""
     settings = _object(data.get("settings", {}), "settings")
@@ -255,6 +261,7 @@ def _tracks_from_json(data: Json, project_dir: Path) -> Tracks:
     gaze = _object(data.get("gaze", {}), "tracks.gaze")
     pose = _object(data.get("pose", {}), "tracks.pose")
     source = _object(pose.get("source", {}), "tracks.pose.source")
+    lips = _object(data.get("lips", {}), "tracks.lips")
     video = _absolute(source.get("video"), project_dir)
     return Tracks(
         emotion=EmotionTrack(_curves_from_json(data.get("emotion", {}), EMOTIONS, "emotion", 1.0)),
@@ -269,6 +276,8 @@ def _tracks_from_json(data: Json, project_dir: Path) -> Tracks:
             [_landmark_keyframe_from_json(_object(k, "landmark keyframe"))
              for k in _list(data.get("landmark_keyframes", []), "tracks.landmark_keyframes")]),
         mouth_shapes=MouthShapeTrack(_mouth_shape(b) for b in _list(data.get("mouth_shapes", []), "tracks.mouth_shapes")),
+        lips=LipTrack(_curves_from_json(lips.get("curves", {}), LIP_CHANNELS, "lips",
+                                        MAX_OPENING_GAIN)),
     )
 
 

@@ -10,7 +10,7 @@ of PhoneNet's most likely phone. Heavy imports (torch, pocketsphinx) stay inside
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -34,6 +34,24 @@ class SpeechMarks:
     derived: tuple[MouthShapeBlock, ...] = ()
     phones: tuple[Mark, ...] = ()
     words: tuple[Mark, ...] = ()
+    evidence: object = field(default=None, compare=False)  # the CueFrames ``derived`` was classified from
+
+
+def rederived(marks: SpeechMarks, base_norm: np.ndarray) -> tuple[MouthShapeBlock, ...]:
+    """The derived blocks for other lips of the same line (the same phones and voice activity):
+    what the cue export writes once the lip-opening curve has reshaped the model's lips
+    (``core.animation.lip_opening.with_opening_curve``). Cheap: only the shapes are classified again."""
+    from core.export.mouth_cues import cues_from_shapes, frame_shapes
+    from core.landmarks.face_geometry import mouth_openness
+
+    frames = marks.evidence
+    if frames is None:
+        return marks.derived
+    openness = mouth_openness(np.asarray(base_norm, np.float64))
+    count = len(frames.openness)
+    openness = np.concatenate([openness, np.repeat(openness[-1:], max(0, count - len(openness)))])[:count]
+    frames = replace(frames, openness=openness)
+    return blocks_from_cues(cues_from_shapes(frame_shapes(frames), frames.fps, frames.duration))
 
 
 def phone_marks(phones: np.ndarray, fps: float) -> tuple[Mark, ...]:
@@ -63,12 +81,13 @@ def speech_marks(audio: Audio, base_norm: np.ndarray, fps: float, transcript: st
         posteriors = PhonePosteriors.load()
     mfcc = mfcc_per_frame(audio, fps, loudness_gain(audio))  # as S2L heard the line
     heard = posteriors(mfcc)
-    cues = cues_from_shapes(frame_shapes(cue_frames_for_speech(audio, base_norm, heard, fps)), fps, audio.duration)
+    evidence = cue_frames_for_speech(audio, base_norm, heard, fps)
+    cues = cues_from_shapes(frame_shapes(evidence), fps, audio.duration)
     if not transcript.strip():
-        return SpeechMarks(blocks_from_cues(cues), phone_marks(heard, fps))
+        return SpeechMarks(blocks_from_cues(cues), phone_marks(heard, fps), evidence=evidence)
     from core.audio.loudness import normalized_loudness
     from core.audio.phone_recognizer import align_transcript, one_hot_frames
 
     labels, words = align_transcript(normalized_loudness(audio), transcript)
     return SpeechMarks(blocks_from_cues(cues), phone_marks(one_hot_frames(labels, fps, len(mfcc)), fps),
-                       tuple(Mark(w.start, w.end, w.word) for w in words))
+                       tuple(Mark(w.start, w.end, w.word) for w in words), evidence)

@@ -17,6 +17,7 @@ from core.animation.blink_track import BlinkEvent, BlinkTrack
 from core.animation.events import Signal
 from core.animation.keyframes import Curve
 from core.animation.landmark_track import LandmarkKeyframe, LandmarkKeyframeTrack
+from core.animation.lip_opening import DEFAULT_GAIN, opening_gain
 from core.animation.mouth_shapes import MouthShapeTrack
 from core.emotion_spec import EMOTIONS
 from core.pose_source import PoseSource
@@ -27,8 +28,10 @@ __all__ = [
     "EMOTIONS",
     "EmotionTrack",
     "GazeTrack",
+    "LIP_CHANNELS",
     "LandmarkKeyframe",
     "LandmarkKeyframeTrack",
+    "LipTrack",
     "POSE_CHANNELS",
     "PoseTrack",
     "Tracks",
@@ -36,6 +39,7 @@ __all__ = [
 
 POSE_CHANNELS = ("yaw", "pitch", "roll", "tx", "ty", "tz")
 GAZE_CHANNELS = ("left_x", "left_y", "right_x", "right_y")
+LIP_CHANNELS = ("openness",)
 PoseMode = Literal["override", "add"]
 
 
@@ -113,6 +117,22 @@ class GazeTrack:
         return np.stack([left, right], axis=1).reshape(-1, 2, 2)
 
 
+class LipTrack:
+    """The lips' keyable curves: ``openness`` is a gain on the model's lip opening
+    (core.animation.lip_opening; 1 = as generated, which is also its value without keys)."""
+
+    def __init__(self, curves: Mapping[str, Curve] | None = None) -> None:
+        self.curves = _fixed_curves(LIP_CHANNELS, curves)
+        for curve in self.curves.values():
+            curve.default = DEFAULT_GAIN  # no keys: the model's own opening
+        self.changed: Signal[LipTrack] = Signal()
+        _relay(self.curves, self.changed, self)
+
+    def opening_gain(self, times: np.ndarray) -> np.ndarray | None:
+        """T gains on the lip opening at ``times``; None when the curve has no keys."""
+        return opening_gain(self.curves["openness"], times)
+
+
 class PoseTrack:
     """Six Curves (degrees / pixels, HeadPose units) over a base pose.
 
@@ -186,8 +206,9 @@ class Tracks:
     pose: PoseTrack = field(default_factory=PoseTrack)
     landmarks: LandmarkKeyframeTrack = field(default_factory=LandmarkKeyframeTrack)
     mouth_shapes: MouthShapeTrack = field(default_factory=MouthShapeTrack)  # the user's overrides
+    lips: LipTrack = field(default_factory=LipTrack)  # the lip-opening curve
     changed: Signal[object] = field(default_factory=Signal, compare=False, repr=False)
 
     def __post_init__(self) -> None:
-        for track in (self.emotion, self.blinks, self.gaze, self.pose, self.landmarks, self.mouth_shapes):
+        for track in (self.emotion, self.blinks, self.gaze, self.pose, self.landmarks, self.mouth_shapes, self.lips):
             track.changed.connect(self.changed.emit)

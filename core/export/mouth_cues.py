@@ -26,7 +26,9 @@ short) and puts C between a closed mouth and D, as Rhubarb does.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import threading
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -283,11 +285,48 @@ def cues_for_audio(audio_path: Path, transcript: str | None = None, extended: st
     shape_set(extended)  # a bad --extended-shapes fails before any work
     audio = load_audio(audio_path)
     model = model or SpeechToLandmarks.load()
-    motion, mfcc = model.animate_speech(audio, CUE_FPS, neutral_face(), transcript=transcript)
-    return cues_from_motion(audio, motion, mfcc, CUE_FPS, extended, transcript, model.phones), audio.duration
+    with one_alignment_per_line():  # S2L and the cues hear the same aligned phones: align once
+        motion, mfcc = model.animate_speech(audio, CUE_FPS, neutral_face(), transcript=transcript)
+        return cues_from_motion(audio, motion, mfcc, CUE_FPS, extended, transcript, model.phones), audio.duration
+
+
+_ALIGNMENT_LOCK = threading.Lock()
+
+
+@contextmanager
+def one_alignment_per_line() -> Iterator[None]:
+    """Inside, ``core.audio.phone_recognizer.align_phones`` answers an (audio, text) it has
+    already aligned from memory. S2L aligns the transcript to hear the line and the cues
+    need the very same phones: without this the forced alignment (pocketsphinx, the
+    slowest step of ``cues --transcript``) ran twice. The answer is keyed by the samples'
+    hash and the text, so a different line is always aligned afresh; the lock keeps two
+    threads from swapping the function under each other."""
+    import hashlib
+
+    from core.audio import phone_recognizer
+
+    original = phone_recognizer.align_phones
+    known: dict[tuple, np.ndarray] = {}
+
+    def align_once(audio, text: str) -> np.ndarray:  # noqa: ANN001 - core.audio.audio_io.Audio
+        key = (hashlib.sha256(np.ascontiguousarray(audio.samples).tobytes()).hexdigest(), audio.sample_rate, text)
+        if key not in known:
+            known[key] = original(audio, text)
+        return known[key].copy()
+
+    with _ALIGNMENT_LOCK:
+        phone_recognizer.align_phones = align_once
+        try:
+            yield
+        finally:
+            phone_recognizer.align_phones = original
 
 
 def cues_for_animation(animation, extended: str = EXTENDED_SHAPES, posteriors=None) -> list[MouthCue]:
-    """Mouth cues matching a generated ``core.pipeline.Animation`` (its own S2L motion)."""
+    """Mouth cues matching a generated ``core.pipeline.Animation`` (its own S2L motion, opened
+    or closed by the project's lip-opening curve as the render is)."""
+    from core.animation.lip_opening import with_opening_curve  # core.animation imports this module
+
     speech = animation.speech
-    return cues_from_motion(speech.audio, speech.base, speech.mfcc, speech.fps, extended, None, posteriors)
+    base = with_opening_curve(speech.base, animation.tracks, animation.setup.rest.points68, speech.fps)
+    return cues_from_motion(speech.audio, base, speech.mfcc, speech.fps, extended, None, posteriors)

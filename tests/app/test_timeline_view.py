@@ -193,3 +193,29 @@ def test_head_lanes_show_the_generated_pose(qtbot) -> None:  # noqa: ANN001
                   for x in range(200, 900, 7) for y in range(top + 1, top + height - 1))
     assert changed > 20  # the base pose is drawn in the yaw lane without any key
     assert view.base_of(view.lanes[i]) is not None
+
+
+def test_the_generated_pose_is_redrawn_when_it_or_the_zoom_changes(qtbot) -> None:  # noqa: ANN001
+    """The faint base is drawn once per lane and reused while keys move; new motion or a zoom redraws it."""
+    import numpy as np
+
+    session, view = _timeline(qtbot)
+    i = [ln.name for ln in view.lanes].index("pose.yaw")
+    rows = range(view.tops[i] + 1, view.tops[i] + view.lanes[i].height - 1)
+
+    def lane_pixels() -> list:
+        image = view.grab().toImage()
+        return [image.pixelColor(x, y).rgb() for x in range(200, 900, 5) for y in rows]
+
+    frames = session.project.frame_count
+    deltas = np.zeros((frames, 6))
+    deltas[:, 0] = 20.0 * np.sin(np.linspace(0, 6, frames))
+    session.set_pose_motion(session.pose_request(), deltas)
+    first = lane_pixels()
+    qtbot.mouseDClick(view, Qt.MouseButton.LeftButton, pos=_lane_point(view, "gaze.left_x", 1.0, 0.5))
+    assert lane_pixels() == first  # an edit elsewhere: the same base
+    session.set_pose_motion(session.pose_request(), -deltas)
+    flipped = lane_pixels()
+    assert flipped != first
+    view.mapping.zoom_at(500, 2.0)
+    assert lane_pixels() != flipped

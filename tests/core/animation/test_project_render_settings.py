@@ -13,6 +13,7 @@ import pytest
 from core.animation.commands import SetRenderSettings
 from core.animation.project import Project, RenderSettings
 from core.animation.project_file import MediaOutsideProjectError, load_project, media_paths, save_project
+from core.animation.project_schema import SCHEMA_VERSION
 from core.cli_commands import with_project_render
 from core.errors import ProjectFileError
 
@@ -26,7 +27,7 @@ def test_a_v2_project_migrates_to_the_default_render_settings(tmp_path: Path) ->
     assert len(project.tracks.mouth_shapes.blocks) == 2  # the rest of v2 is untouched
     save_project(project, tmp_path / "p.json")
     data = json.loads((tmp_path / "p.json").read_text())
-    assert data["schema_version"] == 3
+    assert data["schema_version"] == SCHEMA_VERSION
     assert data["render"] == {"renderer": "auto", "mouth_set": None, "background": None}
 
 

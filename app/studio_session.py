@@ -26,7 +26,7 @@ from core.derived_motion import (DerivedMotion, FileStamp, PoseKey, PoseResults,
 from core.landmarks.normalized_space import normalize
 from core.pipeline import SpeechMotion
 from core.pose_source import PoseSource
-from core.pose_source import _fit_length as fit_length  # trim, or hold the last row
+from core.timebase import fit_length  # trim, or hold the last row
 
 DEFAULT_FPS = 30.0  # new projects run at the engine's default frame rate, like the command line
 

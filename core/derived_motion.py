@@ -34,7 +34,7 @@ from core.landmarks.normalized_space import NormalizedFace, normalize
 from core.motion.motion_frames import MotionFrames
 from core.pipeline import SpeechMotion, compose_base
 from core.pose_source import PoseSource, absolute_pose
-from core.pose_source import _fit_length as fit_length  # trim, or hold the last row
+from core.timebase import fit_length  # trim, or hold the last row
 from core.progress import ProgressCallback
 
 SPEECH_RESULTS_KEPT = 3  # a speech motion holds its 16 kHz samples: ~2 MB per minute

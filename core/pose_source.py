@@ -16,6 +16,7 @@ import numpy as np
 
 from core.errors import SpaceStudioError
 from core.landmarks.face_landmarks import HeadPose
+from core.timebase import fit_length
 
 PoseKind = Literal["still", "generated", "from-video"]
 POSE_KINDS: tuple[str, ...] = ("still", "generated", "from-video")
@@ -93,16 +94,8 @@ def pose_deltas(source: PoseSource, mfcc: np.ndarray, fps: float) -> np.ndarray 
 
         assert source.video_path is not None
         deltas = poses_from_video(Path(source.video_path), fps)[:, :6] * source.amplitude
-        return _fit_length(deltas, len(mfcc))
+        return fit_length(deltas, len(mfcc))  # a reference clip shorter than the line holds its last pose
     return None
-
-
-def _fit_length(values: np.ndarray, frames: int) -> np.ndarray:
-    """Trim, or hold the last pose, so a reference clip covers the whole line."""
-    if len(values) >= frames:
-        return values[:frames]
-    pad = np.repeat(values[-1:], frames - len(values), axis=0) if len(values) else np.zeros((frames, 6))
-    return np.concatenate([values, pad]) if len(values) else pad
 
 
 def soft_limit(values: np.ndarray, limits: np.ndarray) -> np.ndarray:

@@ -50,6 +50,18 @@ def resample_valid(valid: np.ndarray, src_fps: float, dst_fps: float) -> np.ndar
     return valid[lo] & valid[hi]
 
 
+def fit_length(values: np.ndarray, frames: int) -> np.ndarray:
+    """Cut the first axis to ``frames`` rows, or hold the last row to reach it (features may be a
+    frame longer or shorter than the line; a reference clip may end before the speech). No rows
+    at all give zeros of the same row shape."""
+    values = np.asarray(values)
+    if len(values) >= frames:
+        return values[:frames]
+    if not len(values):
+        return np.zeros((frames, *values.shape[1:]), values.dtype)
+    return np.concatenate([values, np.repeat(values[-1:], frames - len(values), axis=0)])
+
+
 def stretch_frames(values: np.ndarray, frames: int) -> np.ndarray:
     """T×D rows linearly stretched or squeezed to ``frames`` rows over the same span
     (first row to first row, last to last): a model's output at its own rate fitted to a line."""

@@ -30,6 +30,7 @@ from core.evaluation.crossval import speaker_of
 from core.evaluation.metrics import ClipMetrics, clip_metrics, mouth_openness
 from core.evaluation.predictor import PredictionInput, Predictor
 from core.progress import Progress, ProgressCallback
+from core.timebase import fit_length
 
 VIDEO_SUFFIXES = {".mp4", ".mpg", ".mpeg", ".mov", ".avi", ".mkv", ".webm", ".m4v"}
 BASELINES: dict[str, Predictor] = {"still": still_face, "energy jaw": energy_jaw}
@@ -126,17 +127,9 @@ def s2l_predictor(model, rest_in_pauses: bool = True) -> Predictor:
     def predict(inputs: PredictionInput) -> np.ndarray:
         audio = Audio(inputs.samples, inputs.sample_rate)
         motion, _ = model.animate_speech(audio, inputs.fps, inputs.face0, rest_in_pauses=rest_in_pauses)
-        return _fit_length(motion, inputs.n_frames)
+        return fit_length(motion, inputs.n_frames)
 
     return predict
-
-
-def _fit_length(frames: np.ndarray, n: int) -> np.ndarray:
-    """Cut or edge-pad the first axis to n (features may be a frame longer or shorter)."""
-    if len(frames) >= n:
-        return frames[:n]
-    pad = [(0, n - len(frames))] + [(0, 0)] * (frames.ndim - 1)
-    return np.pad(frames, pad, mode="edge")
 
 
 def _prediction(name: str, predictor: Predictor, inputs: PredictionInput) -> np.ndarray:
@@ -186,7 +179,7 @@ def phonenet_bilabials(posteriors) -> BilabialFrames:
 
     def frames(inputs: PredictionInput) -> np.ndarray:
         audio = Audio(inputs.samples, inputs.sample_rate)
-        mfcc = _fit_length(mfcc_per_frame(audio, inputs.fps, loudness_gain(audio)), inputs.n_frames)
+        mfcc = fit_length(mfcc_per_frame(audio, inputs.fps, loudness_gain(audio)), inputs.n_frames)
         return posteriors(mfcc)[:, columns].sum(axis=1) >= 0.5
 
     return frames

@@ -58,3 +58,12 @@ def test_stretching_maps_first_to_first_and_last_to_last():
     values = np.array([[0.0], [1.0], [4.0]])
     out = stretch_frames(values, 5)
     np.testing.assert_allclose(out[:, 0], [0.0, 0.5, 1.0, 2.5, 4.0])
+
+
+def test_fit_length_cuts_holds_the_last_row_or_gives_zeros() -> None:
+    from core.timebase import fit_length
+
+    rows = np.arange(6.0).reshape(3, 2)
+    assert np.array_equal(fit_length(rows, 2), rows[:2])
+    assert np.array_equal(fit_length(rows, 5), np.vstack([rows, rows[-1:], rows[-1:]]))
+    assert fit_length(np.zeros((0, 6)), 4).shape == (4, 6)

@@ -4,7 +4,7 @@ import pytest
 from tests.core.animation.drawn_face import DrawnFace
 
 from core.animation.compose import compose
-from core.animation.composer import Composer, to_motion_frames
+from core.animation.composer import to_motion_frames
 from core.animation.keyframes import Key
 from core.animation.tracks import BlinkEvent, LandmarkKeyframe, Tracks
 from core.landmarks.face_landmarks import RIG_IRIS, RIG_LOWER_LIDS, RIG_UPPER_LIDS
@@ -73,23 +73,6 @@ def test_pose_track_adds_to_the_base_pose(rest_face: DrawnFace) -> None:
     base_pose = np.tile([0, 2.0, 0, 256, 256, 0, 100], (31, 1))
     out = compose(_base(rest_face, 31), rest_face, tracks, None, base_pose, FPS)
     assert out.pose[30, 0] == pytest.approx(10.0) and out.pose[30, 1] == pytest.approx(2.0)
-
-
-def test_composer_caches_and_invalidates_on_edits(rest_face: DrawnFace) -> None:
-    tracks = Tracks()
-    composer = Composer(tracks, _base(rest_face), rest_face, FPS)
-    redraws = []
-    composer.invalidated.connect(redraws.append)
-    first = composer.composed()
-    assert composer.composed() is first
-    tracks.blinks.add(BlinkEvent(0.0, duration=0.2))
-    rig, pose, mouth = composer.evaluate_frame(3)
-    assert composer.composed() is not first and len(redraws) == 1
-    np.testing.assert_allclose(rig[RIG_UPPER_LIDS], rig[RIG_LOWER_LIDS], atol=1e-6)
-    assert composer.evaluate_frame(10_000)[0].shape == (98, 2)
-    composer.close()
-    tracks.blinks.add(BlinkEvent(0.5))
-    assert len(redraws) == 1
 
 
 def test_to_motion_frames_poses_into_pixels(rest_face: DrawnFace) -> None:

@@ -18,7 +18,14 @@ def _gl_format() -> None:
 
 
 def run_studio(args: list[str]) -> int:
-    """Open the window (files in ``args`` are opened: images, audio, projects) and run the event loop."""
+    """Open the window (files in ``args`` are opened: images, audio, projects) and run the event loop.
+
+    ``--export OUT --quit-when-done`` among ``args`` exports once the models are done and
+    closes (app/studio_script.py); the exit code then says whether the export worked.
+    """
+    from app.studio_script import StudioScript, parse_studio_args
+
+    options = parse_studio_args(args)
     _gl_format()
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("SPACE Studio")
@@ -30,7 +37,12 @@ def run_studio(args: list[str]) -> int:
     window.auto_generate = True
     install_excepthook(lambda: app.activeWindow() or window)  # a slot's bug: a message box, not an exit
     window.show()
-    window.offer_recovery()
-    for path in args:
+    if not options.scripted:  # a scripted run must not stop at the recovery question
+        window.offer_recovery()
+    for path in options.files:
         window.open_any(path)
-    return app.exec()
+    script = StudioScript(window, options) if options.scripted else None
+    if script is not None:
+        script.start()
+    code = app.exec()
+    return script.exit_code if script is not None else code

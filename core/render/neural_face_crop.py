@@ -31,6 +31,8 @@ CROP_SCALE = 1.35  # crop side over face width (jaw end to jaw end): brows to be
 CROP_CENTRE_BELOW_EYES = 0.75  # crop centre between the eye line (0) and the mouth (1)
 FEATHER_FRACTION = 0.12  # feathered border width, as a fraction of the crop side
 IRIS_OVER_EYE_WIDTH = 0.24  # iris radius over corner-to-corner eye width (drawing only)
+OPENING_SOFTNESS = 1.0  # output pixels: the inner lip edge is anti-aliased, not blurred
+OPENING_GROW = 1.0  # output pixels beyond the inner-lip polygon that the refined crop also covers
 
 
 @dataclass(frozen=True)
@@ -138,22 +140,54 @@ def feather_window(size: int) -> np.ndarray:
     return np.outer(edge, edge).astype(np.float32)
 
 
-def mouth_replace_weight(drawing: np.ndarray) -> np.ndarray:
-    """n×n float32 0..1: the lips and mouth opening of a landmark drawing, grown and softened.
+def mouth_region_weight(drawing: np.ndarray) -> np.ndarray:
+    """n×n float32 0..1: the lips of a landmark drawing, grown by ~n/16 and softened (where
+    the renderer keeps the warped portrait's own fine texture)."""
+    n = drawing.shape[0]
+    grow = max(1, round(n / 16))
+    lips = cv2.dilate((drawing[..., 0] > 0).astype(np.uint8), np.ones((2 * grow + 1, 2 * grow + 1), np.uint8))
+    return cv2.GaussianBlur(lips.astype(np.float32), (0, 0), grow / 2)
+
+
+def opening_weight(opening: np.ndarray, bounds: tuple[int, int, int, int],
+                   softness: float = OPENING_SOFTNESS, grow: float = OPENING_GROW) -> np.ndarray:
+    """(y1−y0)×(x1−x0) float32 0..1: the inner-lip polygon (8×2, output pixels) drawn at the
+    output resolution, grown by ``grow`` pixels and falling to 0 over ``softness`` more.
 
     Inside it the refined crop *replaces* the warp instead of correcting it: the warp's
-    drawn mouth cavity has one-pixel edges at the output size that a residual computed
-    at the crop size cannot cancel (they would stay as white outlines)."""
-    n = drawing.shape[0]
-    grow = max(1, round(n / 64))
-    opening = cv2.dilate((drawing[..., 0] > 192).astype(np.uint8), np.ones((2 * grow + 1, 2 * grow + 1), np.uint8))
-    return cv2.GaussianBlur(opening.astype(np.float32), (0, 0), 0.75 * grow)
+    drawn mouth cavity has one-pixel edges that a residual computed at the crop size
+    cannot cancel (they would stay as white outlines). Drawn at the output size, not
+    the crop's, so the inner edge of the lips stays as crisp as the warped lips around
+    it (a crop-size mask, upsampled 2–3×, smeared the lip edge into the interior)."""
+    x0, y0, x1, y1 = bounds
+    weight = np.zeros((y1 - y0, x1 - x0), np.float32)
+    shift = 4
+    points = np.round((np.asarray(opening, np.float64) - (x0, y0)) * (1 << shift)).astype(np.int32)
+    cv2.fillPoly(weight, [points.reshape(-1, 1, 2)], 1.0, cv2.LINE_AA, shift)
+    # distance of every pixel outside the polygon to it; full weight up to ``grow`` (the warp
+    # draws its cavity right up to the polygon edge: those pixels must not show through)
+    outside = cv2.distanceTransform((weight < 0.5).astype(np.uint8), cv2.DIST_L2, 3)
+    ramp = np.clip(1.0 - (outside - grow) / max(softness, 1e-3), 0.0, 1.0)
+    return np.maximum(weight, ramp)
+
+
+def _opening_bounds(opening: np.ndarray, bounds: tuple[int, int, int, int]) -> tuple[int, int, int, int] | None:
+    """The opening's pixel rectangle, grown by the softening's reach and clipped to ``bounds``."""
+    reach = int(np.ceil(OPENING_GROW + OPENING_SOFTNESS)) + 2
+    low = np.floor(np.asarray(opening, np.float64).min(axis=0)).astype(int) - reach
+    high = np.ceil(np.asarray(opening, np.float64).max(axis=0)).astype(int) + reach + 1
+    x0, y0 = max(bounds[0], int(low[0])), max(bounds[1], int(low[1]))
+    x1, y1 = min(bounds[2], int(high[0])), min(bounds[3], int(high[1]))
+    return (x0, y0, x1, y1) if x1 > x0 and y1 > y0 else None
 
 
 def paste_correction(frame: np.ndarray, box: CropBox, correction: np.ndarray, weight: np.ndarray,
-                     replacement: np.ndarray | None = None, replace_weight: np.ndarray | None = None) -> np.ndarray:
+                     replacement: np.ndarray | None = None, opening: np.ndarray | None = None,
+                     replace_strength: float = 1.0) -> np.ndarray:
     """frame (H×W×C uint8) + weight·correction warped from crop space into the box, feathered;
-    then, where ``replace_weight`` (n×n 0..1) is set, ``replacement`` (n×n×3, 0..255) instead.
+    then, inside the mouth ``opening`` (inner-lip polygon in frame pixels, see
+    ``opening_weight``), ``replacement`` (n×n×3, 0..255) instead — blended by
+    ``replace_strength`` (0..1) with the frame's own pixels there.
 
     ``correction``: n×n×3 float32 (in 0..255 units), ``weight``: n×n float32 0..1 (the
     blend mask); all are resampled to the box's pixels. Pixels outside the box are
@@ -173,12 +207,19 @@ def paste_correction(frame: np.ndarray, box: CropBox, correction: np.ndarray, we
     local_values = cv2.warpAffine(stacked, local_to_crop, (x1 - x0, y1 - y0),
                                   flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                                   borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    delta = local_values[..., :3] * local_values[..., 3:4]
-    region = out[y0:y1, x0:x1, :3].astype(np.float32) + delta
-    if replacement is not None and replace_weight is not None:
-        stacked = np.dstack([replacement.astype(np.float32), replace_weight.astype(np.float32) * feather_window(n)])
-        local = cv2.warpAffine(stacked, local_to_crop, (x1 - x0, y1 - y0), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
+    original = out[y0:y1, x0:x1, :3].astype(np.float32)
+    region = original + local_values[..., :3] * local_values[..., 3:4]
+    mouth = _opening_bounds(opening, (x0, y0, x1, y1)) if replacement is not None and opening is not None else None
+    if mouth is not None:  # only the opening's rectangle is resampled: it is a small part of the face
+        mx0, my0, mx1, my1 = mouth
+        to_crop = local_to_crop.copy()
+        to_crop[:, 2] += to_crop[:, :2] @ np.array([mx0 - x0, my0 - y0], np.float64)
+        stacked = np.dstack([replacement.astype(np.float32), feather_window(n)])
+        local = cv2.warpAffine(stacked, to_crop, (mx1 - mx0, my1 - my0), flags=cv2.INTER_LINEAR | cv2.WARP_INVERSE_MAP,
                                borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-        region += local[..., 3:4] * (local[..., :3] - region)
+        inside = (opening_weight(opening, mouth) * local[..., 3])[..., None]
+        strength = float(np.clip(replace_strength, 0.0, 1.0))
+        sub = (slice(my0 - y0, my1 - y0), slice(mx0 - x0, mx1 - x0))
+        region[sub] += inside * (strength * local[..., :3] + (1.0 - strength) * original[sub] - region[sub])
     out[y0:y1, x0:x1, :3] = np.clip(region + 0.5, 0, 255).astype(np.uint8)
     return out

@@ -4,8 +4,9 @@
 CPU): ``MeshWarpRenderer`` makes the coarse frame; the face crop of that frame
 (core.render.neural_face_crop), the portrait's own face crop and a drawing of the
 target landmarks go through RefineNet (core.render.neural_net), whose residual and
-blend mask are pasted back with a feathered border. Pixels outside the face crop
-are exactly the warp's.
+blend mask are pasted back with a feathered border; inside the mouth opening (the
+inner-lip polygon, drawn at the output resolution) the refined crop replaces the
+warp. Pixels outside the face crop are exactly the warp's.
 
 ``NeuralRenderer`` has the renderer interface of ``MeshWarpRenderer``
 (``render(rig, mouth_open) -> H×W×4 uint8``, ``release()``), so export, the
@@ -20,22 +21,27 @@ import pickle
 from dataclasses import dataclass
 from pathlib import Path
 
+import cv2
 import moderngl
 import numpy as np
 import torch
 
 from core.errors import ModelWeightsError
-from core.landmarks.face_landmarks import FaceLandmarks
+from core.landmarks.face_landmarks import INNER_LIPS, FaceLandmarks
 from core.render.delaunay_warp import MeshWarpRenderer
-from core.render.neural_face_crop import (CropBox, crop_box, extract_crop, landmark_drawing, mouth_replace_weight,
+from core.render.mouth_cavity import cavity_vertices
+from core.render.neural_face_crop import (CropBox, crop_box, extract_crop, landmark_drawing, mouth_region_weight,
                                           paste_correction)
 from core.render.neural_net import RefineNet, RefineNetConfig
+from core.render.warp_mesh import clamp_rig
 from core.weights_file import load_checked_model
 from core.weights_location import shipped_weights
 
 DEFAULT_WEIGHTS = shipped_weights("renderer", "renderer.pt")
 RENDERER_CHOICES = ("auto", "warp", "neural")
 WAY_ON = "render with --renderer warp to go on without the neural renderer"
+CORRECTION_SIGMA = 1.0  # crop pixels: the correction outside the mouth opening is this smooth
+INVENT_RAMP_PX = 0.5  # image pixels of lip gap beyond the portrait's own over which the net takes the opening over
 
 
 @dataclass
@@ -73,6 +79,50 @@ class RefineModel:
         return (refined[0].permute(1, 2, 0).numpy() * 255.0).astype(np.float32), mask[0, 0].numpy()
 
 
+@dataclass
+class FaceRefiner:
+    """The refinement of one portrait's warped frames (no GL: the evaluation and tests use it bare).
+
+    ``scale``: output pixels per portrait pixel; ``rest_gap``: the portrait's own lip gap (pixels)."""
+
+    model: RefineModel
+    portrait_crop: np.ndarray
+    rest_gap: float
+    scale: float
+
+    @staticmethod
+    def for_portrait(model: RefineModel, portrait_rgba: np.ndarray, rest_face: FaceLandmarks, scale: float) -> FaceRefiner:
+        rest = rest_face.rig_points()
+        crop = extract_crop(np.ascontiguousarray(portrait_rgba[:, :, :3]), crop_box(rest), model.crop_size)
+        return FaceRefiner(model, crop, lip_gap(rest), scale)
+
+    def refine(self, warped_frame: np.ndarray, rig_points: np.ndarray) -> np.ndarray:
+        """The warped output frame (H×W×C) with its face refined (see module doc)."""
+        n = self.model.crop_size
+        rig_points = np.asarray(rig_points, np.float64)
+        box = crop_box(rig_points)
+        out_box = box.scaled(self.scale)
+        warped_crop = extract_crop(np.ascontiguousarray(warped_frame[:, :, :3]), out_box, n)
+        drawing = landmark_drawing(box.points_to_crop(rig_points, n), n)
+        correction, mask = self.model.correction(warped_crop, self.portrait_crop, drawing)
+        refined_crop = np.clip(warped_crop + correction, 0, 255)
+        # Around the mouth the net corrects shape and shading, but the fine texture of the lips
+        # and skin stays the warped portrait's own: a crop-size correction, upsampled 2–3×,
+        # would blur it. Elsewhere (lids, crease lines) the full correction is kept.
+        lips = mouth_region_weight(drawing)[..., None]
+        smooth = correction + lips * (cv2.GaussianBlur(correction, (0, 0), CORRECTION_SIGMA) - correction)
+        return paste_correction(warped_frame, out_box, smooth, np.ones_like(mask), refined_crop,
+                                rig_points[INNER_LIPS] * self.scale, self.invent_strength(rig_points))
+
+    def invent_strength(self, rig_points: np.ndarray) -> float:
+        """0..1: how far the net's mouth interior replaces the warp's inside the opening.
+
+        The warp draws its cavity only where the lips part wider than in the portrait;
+        up to the portrait's own gap it shows the portrait's own mouth, teeth and all
+        (a smiling photo), which is truer than anything the net can invent."""
+        return float(np.clip((lip_gap(rig_points) - self.rest_gap) / INVENT_RAMP_PX, 0.0, 1.0))
+
+
 class NeuralRenderer:
     """Mesh warp of the portrait, then the learned refinement of its face (see module doc)."""
 
@@ -82,22 +132,12 @@ class NeuralRenderer:
         self.warp = MeshWarpRenderer(ctx, portrait_rgba, rest_face, out_size)
         self.out_size = self.warp.out_size
         self._scale = self.out_size[0] / portrait_rgba.shape[1]
-        n = self.model.crop_size
         self._patch_quad: _PatchQuad | None = None
-        self._portrait_crop = extract_crop(np.ascontiguousarray(portrait_rgba[:, :, :3]),
-                                           crop_box(rest_face.rig_points()), n)
+        self.refiner = FaceRefiner.for_portrait(self.model, portrait_rgba, rest_face, self._scale)
 
     def refine(self, warped_frame: np.ndarray, rig_points: np.ndarray) -> np.ndarray:
         """The warped output frame (H×W×4, at out_size) with its face refined."""
-        n = self.model.crop_size
-        box = crop_box(rig_points)
-        out_box = box.scaled(self._scale)
-        warped_crop = extract_crop(np.ascontiguousarray(warped_frame[:, :, :3]), out_box, n)
-        drawing = landmark_drawing(box.points_to_crop(rig_points, n), n)
-        correction, mask = self.model.correction(warped_crop, self._portrait_crop, drawing)
-        refined_crop = np.clip(warped_crop + correction, 0, 255)
-        return paste_correction(warped_frame, out_box, correction, np.ones_like(mask),
-                                refined_crop, mouth_replace_weight(drawing))
+        return self.refiner.refine(warped_frame, rig_points)
 
     def render(self, rig_points: np.ndarray, mouth_open: float | None = None) -> np.ndarray:
         """One frame as an upright out_h×out_w×4 uint8 RGBA array."""
@@ -127,6 +167,12 @@ class NeuralRenderer:
         if self._patch_quad is not None:
             self._patch_quad.release()
         self.warp.release()
+
+
+def lip_gap(rig_points: np.ndarray) -> float:
+    """Widest gap between the inner lips in image pixels (the measure the warp's cavity uses,
+    on lips kept from crossing as the warp keeps them)."""
+    return float(cavity_vertices(clamp_rig(rig_points))[:, 5].max())
 
 
 class _PatchQuad:

@@ -12,9 +12,10 @@ from core.errors import ModelWeightsError
 from core.image_io import load_portrait
 from core.landmarks.landmark_json import load_landmarks
 from core.render.delaunay_warp import MeshWarpRenderer
-from core.render.neural_face_crop import crop_box, extract_crop, feather_window, landmark_drawing, mouth_replace_weight
+from core.render.neural_face_crop import crop_box, extract_crop, feather_window, landmark_drawing, opening_weight
 from core.render.neural_net import RefineNet, RefineNetConfig
-from core.render.neural_renderer import NeuralRenderer, RefineModel, choose_renderer, create_renderer
+from core.render.neural_renderer import (FaceRefiner, NeuralRenderer, RefineModel, lip_gap, choose_renderer,
+                                         create_renderer)
 from core.render.neural_style import read_style
 from core.training.train_renderer import RendererTrainConfig, TrainingRecord, save_renderer_checkpoint
 
@@ -118,9 +119,14 @@ def test_crop_drawing_and_feather_geometry(sample):
     assert drawing[mouth_centre[1], mouth_centre[0], 0] > 0 and drawing[..., 0][:, :8].max() == 0
     opened = rig.copy()
     opened[[65, 66, 67], 1] += 0.08 * box.side  # lower inner lip down: an open mouth
-    replace = mouth_replace_weight(landmark_drawing(box.points_to_crop(opened, 64), 64))
-    inner = np.round(box.points_to_crop(opened[[62, 66]], 64).mean(0)).astype(int)
+    bounds = box.pixel_bounds(rgba.shape[1], rgba.shape[0])
+    replace = opening_weight(opened[60:68], bounds)
+    inner = np.round(opened[[62, 66]].mean(0) - bounds[:2]).astype(int)
     assert replace[inner[1], inner[0]] > 0.9 and replace[:, :8].max() == 0 and replace[:8].max() == 0
+    # drawn at the output resolution: the lip edge goes from warp to refined within ~3 pixels
+    column = replace[:, inner[0]]
+    rising = np.flatnonzero((column > 0.05) & (column < 0.95))
+    assert 0 < len(rising) <= 8
     window = feather_window(64)
     assert window[0, 0] == 0 and window[32, 32] == 1
     crop = extract_crop(rgba[:, :, :3], box, 64)
@@ -144,3 +150,25 @@ def test_render_to_a_framebuffer_shows_the_same_refined_frame(ctx, sample, tmp_p
         neural.release()
         fbo.release()
     assert np.abs(on_screen.astype(int) - expected).max() <= 2
+
+
+def test_the_portraits_own_open_mouth_is_kept_and_only_a_wider_gap_is_invented(sample, tmp_path):
+    """A smiling photo's own teeth stay (the warp shows them up to the portrait's gap); beyond
+    it the net's interior takes over, smoothly within half a pixel of extra gap."""
+    rgba, face = sample
+    model = RefineModel.load(_checkpoint(tmp_path))  # the brightening head: repaints what it touches
+    rig = face.rig_points().copy()
+    rig[[65, 66, 67], 1] += 10  # lower inner lip down: an opening
+    opening_centre = np.round(rig[[62, 66]].mean(0)).astype(int)
+    frame = rgba.copy()
+    crop = extract_crop(rgba[:, :, :3], crop_box(face.rig_points()), model.crop_size)
+    gap = lip_gap(rig)
+    portrait_open_as_wide = FaceRefiner(model, crop, rest_gap=gap, scale=1.0)
+    portrait_closed = FaceRefiner(model, crop, rest_gap=0.0, scale=1.0)
+    assert portrait_open_as_wide.invent_strength(rig) == 0.0 and portrait_closed.invent_strength(rig) == 1.0
+    assert 0.0 < FaceRefiner(model, crop, rest_gap=gap - 0.25, scale=1.0).invent_strength(rig) < 1.0
+    x, y = opening_centre
+    kept = portrait_open_as_wide.refine(frame, rig)[y, x, :3].astype(int)
+    invented = portrait_closed.refine(frame, rig)[y, x, :3].astype(int)
+    assert np.abs(kept - frame[y, x, :3]).max() <= 1
+    assert np.abs(invented - frame[y, x, :3]).max() > 10

@@ -12,7 +12,8 @@ from core.render.neural_face_crop import crop_box, extract_crop, landmark_drawin
 from core.render.neural_net import RefineNetConfig
 from core.render.neural_renderer import RefineModel
 from core.training.renderer_dataset import PairSet
-from core.training.train_renderer import CHECKPOINT_NAME, RendererTrainConfig, TrainingRecord, train
+from core.training.train_renderer import (CHECKPOINT_NAME, RendererTrainConfig, TrainingRecord, detail_loss, refine_loss,
+                                         train)
 from tests.drawn_face import draw_portrait
 
 CROP = 64
@@ -60,3 +61,19 @@ def test_one_tiny_run_writes_a_loadable_checkpoint_with_its_curve(drawn_pairs, t
     assert loaded.crop_size == CROP and loaded.training_clips == ("drawn/clip.mp4",)
     for name, tensor in model.state_dict().items():
         assert torch.equal(tensor, loaded.net.state_dict()[name])
+
+
+def test_the_detail_term_asks_for_the_real_mouths_sharpness_not_a_blur():
+    """Per-pixel losses prefer a blurred mouth; the detail term scores the blur, and is off by default."""
+    torch.manual_seed(0)
+    real = torch.rand(2, 3, 32, 32)  # fine texture everywhere: teeth edges in miniature
+    blurred = torch.nn.functional.avg_pool2d(real, 3, 1, 1, count_include_pad=False)
+    mouth = torch.ones(2, 1, 32, 32)
+    assert float(detail_loss(real, real, mouth)) < 1e-4
+    assert float(detail_loss(blurred, real, mouth)) > 0.1
+    assert float(detail_loss(blurred, real, torch.zeros_like(mouth))) == 0.0  # only the mouth counts
+    weight = torch.ones(2, 1, 32, 32)
+    plain = RendererTrainConfig()
+    assert float(refine_loss(blurred, real, weight, plain, mouth)) == float(refine_loss(blurred, real, weight, plain))
+    detailed = RendererTrainConfig(detail_weight=1.0)
+    assert float(refine_loss(blurred, real, weight, detailed, mouth)) > float(refine_loss(blurred, real, weight, plain))

@@ -13,17 +13,10 @@ import threading
 import numpy as np
 from PySide6.QtCore import QObject, QTimer
 
+from core.audio.audio_io import resample  # speech is 16 kHz; most devices want 44.1/48 kHz
+
 SCRUB_SECONDS = 0.09  # one scrub snippet (about two frames at 25 fps), faded at both ends
 IDLE_CLOSE_MS = 3000  # close the device this long after the last sound
-
-
-def resample(samples: np.ndarray, rate: int, device_rate: int) -> np.ndarray:
-    """Linear resampling to the device rate (speech is 16 kHz; most devices want 44.1/48 kHz)."""
-    if rate == device_rate or len(samples) == 0:
-        return np.asarray(samples, np.float32)
-    n = int(round(len(samples) * device_rate / rate))
-    t = np.arange(n) * (rate / device_rate)
-    return np.interp(t, np.arange(len(samples)), samples).astype(np.float32)
 
 
 def faded(snippet: np.ndarray, fade: int) -> np.ndarray:

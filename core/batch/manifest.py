@@ -14,6 +14,7 @@ Columns (CSV header or JSON keys; paths relative to the manifest's folder):
 | ``seed`` | integer (default 0) |
 | ``outputs`` | comma-separated: mp4, png, json, csv, arkit, live2d, spine, cues (= cues.tsv), cues.tsv, cues.json, cues.xml, cues.dat |
 | ``name`` | base name of the row's outputs (default: the audio's file name without extension) |
+| ``renderer`` | ``auto`` (default, as ``space-studio render``), ``warp``, ``neural`` or ``drawn``: who draws mp4 / png frames |
 
 A JSON manifest is a list of such objects (or ``{"rows": [...]}``).
 """
@@ -28,7 +29,8 @@ from pathlib import Path
 from core import defaults
 from core.errors import SpaceStudioError
 
-COLUMNS = ("audio", "image", "landmarks", "transcript", "emotion", "pose", "seed", "outputs", "name")
+COLUMNS = ("audio", "image", "landmarks", "transcript", "emotion", "pose", "seed", "outputs", "name", "renderer")
+RENDERERS = ("auto", "warp", "neural", "drawn")  # as `space-studio render --renderer`
 # Output kind → file name after the row's name ("" + "_frames" for the PNG folder).
 OUTPUT_FILES = {
     "mp4": ".mp4", "png": "_frames", "json": ".motion.json", "csv": ".tracks.csv", "arkit": ".arkit.csv",
@@ -75,6 +77,7 @@ class BatchRow:
     emotions: tuple[str, ...] = ()
     pose: tuple[str, ...] = (defaults.POSE_MODE,)
     seed: int = 0
+    renderer: str = "auto"
     extra: dict = field(default_factory=dict)
 
     def output_path(self, out_dir: Path, kind: str) -> Path:
@@ -163,6 +166,13 @@ def _pose(value: str, base: Path, row: int, problems: list[Problem]) -> tuple[st
     return tuple(words[:1])
 
 
+def _renderer(value: str, row: int, problems: list[Problem]) -> str:
+    choice = value.strip().lower() or "auto"
+    if choice not in RENDERERS:
+        problems.append(Problem(row, "renderer", f"'{value}' is not {', '.join(RENDERERS[:-1])} or {RENDERERS[-1]}"))
+    return choice
+
+
 def _check_row(raw: dict[str, str], row: int, base: Path, problems: list[Problem]) -> BatchRow | None:
     before = len(problems)
     audio = _file(base, raw.get("audio", ""), row, "audio", problems)
@@ -176,7 +186,8 @@ def _check_row(raw: dict[str, str], row: int, base: Path, problems: list[Problem
     checked = dict(landmarks=_file(base, raw.get("landmarks", ""), row, "landmarks", problems),
                    transcript=_file(base, raw.get("transcript", ""), row, "transcript", problems),
                    emotions=_emotions(raw.get("emotion", ""), row, problems),
-                   pose=_pose(raw.get("pose", ""), base, row, problems), seed=_seed(raw.get("seed", ""), row, problems))
+                   pose=_pose(raw.get("pose", ""), base, row, problems), seed=_seed(raw.get("seed", ""), row, problems),
+                   renderer=_renderer(raw.get("renderer", ""), row, problems))
     name = raw.get("name") or (Path(raw["audio"]).stem if raw.get("audio") else f"row{row}")
     if "/" in name or "\\" in name or name in (".", ".."):
         problems.append(Problem(row, "name", f"'{name}' must be a plain file name"))

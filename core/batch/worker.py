@@ -1,10 +1,15 @@
 """One batch row, run inside a worker process that keeps its models loaded.
 
 ``init_worker`` runs once per worker process (the pool's initializer, or lazily in a
-Ray task): it limits torch to one thread per worker and memoizes the model loaders
-(S2L, PhoneNet, PoseGen, emotion expressions), so each weights file is read and
-checked once per process however many rows the worker runs; portraits are prepared
-once per worker too (a character's many lines share one portrait).
+Ray task): it holds torch, OpenCV and the software GL rasterizer (llvmpipe) to the
+worker's CPUs (``RowJob.threads``, the CPUs a Ray task asked for; one, see
+core.batch.runner.THREADS_PER_WORKER), so N workers never fight over the same cores; ffmpeg's
+encoder picks its own threads as in ``render``. It also memoizes the model
+loaders (S2L, PhoneNet, PoseGen, emotion expressions, the neural renderer), so each
+weights file is read and checked once per process however many rows the worker runs.
+Portraits are prepared once per worker, keyed by the files' contents (a character's
+many lines share one portrait), and the GL context and frame renderers stay open
+across rows (core.batch.render_state).
 
 ``run_row`` never raises: a failing row comes back as a ``RowResult`` with its error,
 so the other rows go on. It is resumable: each row's finished outputs are recorded
@@ -17,6 +22,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import json
+import os
 import time
 import traceback
 from dataclasses import dataclass
@@ -26,7 +32,7 @@ from core.batch.manifest import NEEDS_NO_PORTRAIT, BatchRow
 from core.errors import SpaceStudioError
 
 RECORD_DIR = ".batch"
-RECORD_VERSION = 1
+RECORD_VERSION = 2  # 2: mp4 / png drawn by the row's renderer (auto, as `render`), no longer always the warp
 _RIG_KINDS = ("csv", "arkit", "live2d", "spine")
 _held = False
 
@@ -37,6 +43,7 @@ class RowJob:
 
     row: BatchRow
     out_dir: Path
+    threads: int = 1  # the CPUs this row's worker may use
 
 
 @dataclass(frozen=True)
@@ -52,48 +59,67 @@ class RowResult:
 
 
 def init_worker(threads: int = 1) -> None:
-    """Once per process: one torch thread, model loaders memoized."""
+    """Once per process: ``threads`` for torch, OpenCV and llvmpipe; model loaders memoized."""
     global _held
     if _held:
         return
+    threads = max(1, int(threads))
+    # llvmpipe reads this when the worker's GL context is made (after this, never before)
+    os.environ["LP_NUM_THREADS"] = str(threads)
+    import cv2
     import torch
 
     torch.set_num_threads(threads)
+    cv2.setNumThreads(threads)
     from core.audio.phone_net import PhonePosteriors
     from core.motion.emotion_expression import EmotionExpressions
     from core.motion.posegen import PoseGenerator
     from core.motion.s2l_inference import SpeechToLandmarks
+    from core.render.neural_renderer import RefineModel
 
     for cls in (SpeechToLandmarks, PhonePosteriors, PoseGenerator, EmotionExpressions):
         cls.load = classmethod(_memoized_while_unchanged(cls.load.__func__))
+    RefineModel.load = staticmethod(_memoized_while_unchanged(RefineModel.load, bound=False))
     _held = True
 
 
-def _memoized_while_unchanged(load):  # noqa: ANN001, ANN202
+def _memoized_while_unchanged(load, bound: bool = True):  # noqa: ANN001, ANN202
     """``load`` remembered per call, keyed by its arguments and the size and mtime of every
     file they name (defaults included): a weights file replaced on disk is loaded, and so
-    hash-checked, again instead of being served from memory."""
+    hash-checked, again instead of being served from memory. ``bound``: a classmethod's
+    function (first argument the class) rather than a staticmethod's."""
     import inspect
 
     signature, cache = inspect.signature(load), {}
 
-    def wrapper(cls, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN202
-        bound = signature.bind(cls, *args, **kwargs)
-        bound.apply_defaults()
-        values = tuple(bound.arguments.values())[1:]
-        key = (cls, repr(values), _stamp(*(Path(v) for v in values if isinstance(v, (str, Path)) and Path(v).is_file())))
+    def wrapper(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        arguments = signature.bind(*args, **kwargs)
+        arguments.apply_defaults()
+        values = tuple(arguments.arguments.values())[1 if bound else 0:]
+        owner = args[0] if bound else None
+        key = (owner, repr(values), _stamp(*(Path(v) for v in values if isinstance(v, (str, Path)) and Path(v).is_file())))
         if key not in cache:
-            cache[key] = load(cls, *args, **kwargs)
+            cache[key] = load(*args, **kwargs)
         return cache[key]
 
     return functools.wraps(load)(wrapper)
 
 
-@functools.lru_cache(maxsize=16)
-def _portrait(image: Path, landmarks: Path | None, stamp: tuple):
+_setups: dict[str, object] = {}
+KEEP_SETUPS = 16
+
+
+def _portrait(image: Path, landmarks: Path | None) -> tuple[object, str]:
+    """(PortraitSetup, its content key): prepared once per worker for equal file contents."""
+    from core.batch.render_state import content_key
     from core.portrait_setup import prepare_portrait
 
-    return prepare_portrait(image, landmarks)
+    key = content_key(image, landmarks)
+    if key not in _setups:
+        if len(_setups) >= KEEP_SETUPS:
+            _setups.pop(next(iter(_setups)))
+        _setups[key] = prepare_portrait(image, landmarks)
+    return _setups[key], key
 
 
 def _stamp(*paths: Path | None) -> tuple:
@@ -105,7 +131,7 @@ def fingerprint(row: BatchRow) -> str:
     files = [row.audio, row.image, row.landmarks, row.transcript]
     if row.pose[0] == "from-video":
         files.append(Path(row.pose[1]))
-    text = json.dumps([RECORD_VERSION, _stamp(*files), row.emotions, row.pose, row.seed], default=str)
+    text = json.dumps([RECORD_VERSION, _stamp(*files), row.emotions, row.pose, row.seed, row.renderer], default=str)
     return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
@@ -152,7 +178,7 @@ def _write_record(job: RowJob, outputs: set[str]) -> None:
 
 def run_row(job: RowJob) -> RowResult:
     """Make every output of one row not already finished; never raises."""
-    init_worker()
+    init_worker(job.threads)
     start = time.perf_counter()
     row = job.row
     done = finished_outputs(job)
@@ -187,10 +213,11 @@ def _make_outputs(job: RowJob, todo: list[str]) -> None:
     row = job.row
     transcript = read_transcript(row.transcript) if row.transcript else None
     animation = cues = None
+    portrait_key = ""
     if set(todo) - NEEDS_NO_PORTRAIT:
         from core.pipeline import animate
 
-        setup = _portrait(row.image, row.landmarks, _stamp(row.image, row.landmarks))
+        setup, portrait_key = _portrait(row.image, row.landmarks)
         animation = animate(setup, row.audio, _options(row, transcript))
     duration = animation.speech.audio.duration if animation else 0.0
     if any(k.startswith("cues") or k in _RIG_KINDS for k in todo):
@@ -204,10 +231,40 @@ def _make_outputs(job: RowJob, todo: list[str]) -> None:
             write_cues(path, CueDocument(cues, row.audio, duration, shape_set()), kind[5:])
         elif kind in _RIG_KINDS:
             _write_rig(animation, cues, path, kind)
-        else:
+        elif kind == "json":
             from core.export.animation_export import export_animation
 
             export_animation(animation, path, kind, None)
+        else:
+            _write_frames(animation, path, kind, row.renderer, portrait_key)
+
+
+_frames_state = None
+
+
+def _write_frames(animation, path: Path, kind: str, requested: str, portrait_key: str) -> None:  # noqa: ANN001
+    """mp4 or png as ``space-studio render`` writes them (default size, no mouth set or
+    background option), drawn with the worker's kept GL context and renderers."""
+    global _frames_state
+    from core.batch.render_state import WorkerRenderer, encode_overlapped
+    from core.export.output_check import check_free_space, estimated_bytes
+    from core.pipeline import output_size
+    from core.render.frame_style import FrameStyle
+
+    if _frames_state is None:
+        _frames_state = WorkerRenderer()
+    size = output_size(animation.setup, None)
+    total = len(animation.motion)
+    check_free_space(path.parent, estimated_bytes(kind, total, size))
+    style = FrameStyle().for_export(animation, kind)
+    renderer = _frames_state.choice(requested, animation.setup, portrait_key)
+    frames = _frames_state.frames(animation, size, renderer, style, portrait_key)
+    if kind == "png":
+        from core.export.png_sequence import export_png_sequence
+
+        export_png_sequence(path, frames, total)
+    else:
+        encode_overlapped(path, frames, size, animation.motion.fps, animation.audio_path, total)
 
 
 def _write_rig(animation, cues, path: Path, kind: str) -> None:

@@ -26,14 +26,13 @@ short) and puts C between a closed mouth and D, as Rhubarb does.
 
 from __future__ import annotations
 
-import threading
-from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from core.audio.heard_phones import heard_phones
 from core.errors import OutputError
 from core.landmarks.face_geometry import mouth_openness
 
@@ -242,21 +241,6 @@ def _fit(rows: np.ndarray, n: int) -> np.ndarray:
     return np.concatenate([rows, np.repeat(rows[-1:], n - len(rows), 0)])
 
 
-def heard_phones(audio, mfcc: np.ndarray, fps: float, transcript: str | None = None, posteriors=None) -> np.ndarray:
-    """T×40 phone probabilities: a transcript's forced alignment, else PhoneNet's
-    (``posteriors``: a loaded PhonePosteriors, default the shipped one)."""
-    if transcript is not None:
-        from core.audio.loudness import normalized_loudness
-        from core.audio.phone_recognizer import align_phones, one_hot_frames
-
-        return one_hot_frames(align_phones(normalized_loudness(audio), transcript), fps, len(mfcc))
-    if posteriors is None:
-        from core.audio.phone_net import PhonePosteriors
-
-        posteriors = PhonePosteriors.load()
-    return posteriors(mfcc)
-
-
 def neutral_face() -> np.ndarray:
     """The template face (68×3 normalized) cues are computed on: no portrait needed."""
     from core.landmarks.pose_estimation import frontal_reference
@@ -270,7 +254,12 @@ def neutral_face() -> np.ndarray:
 def cues_from_motion(audio, motion: np.ndarray, mfcc: np.ndarray, fps: float, extended: str = EXTENDED_SHAPES,
                      transcript: str | None = None, posteriors=None) -> list[MouthCue]:
     """Cues for a line from the S2L motion made of it (T×68×2) and the phones heard in it."""
-    phones = heard_phones(audio, mfcc, fps, transcript, posteriors)
+    return cues_from_phones(audio, motion, heard_phones(audio, mfcc, fps, transcript, posteriors), fps, extended)
+
+
+def cues_from_phones(audio, motion: np.ndarray, phones: np.ndarray, fps: float,  # noqa: ANN001
+                     extended: str = EXTENDED_SHAPES) -> list[MouthCue]:
+    """Cues for a line from its S2L motion (T×68×2) and the T×40 phones heard in it."""
     frames = cue_frames_for_speech(audio, motion, phones, fps)
     return cues_from_shapes(frame_shapes(frames), fps, audio.duration, shape_set(extended))
 
@@ -285,41 +274,11 @@ def cues_for_audio(audio_path: Path, transcript: str | None = None, extended: st
     shape_set(extended)  # a bad --extended-shapes fails before any work
     audio = load_audio(audio_path)
     model = model or SpeechToLandmarks.load()
-    with one_alignment_per_line():  # S2L and the cues hear the same aligned phones: align once
-        motion, mfcc = model.animate_speech(audio, CUE_FPS, neutral_face(), transcript=transcript)
-        return cues_from_motion(audio, motion, mfcc, CUE_FPS, extended, transcript, model.phones), audio.duration
-
-
-_ALIGNMENT_LOCK = threading.Lock()
-
-
-@contextmanager
-def one_alignment_per_line() -> Iterator[None]:
-    """Inside, ``core.audio.phone_recognizer.align_phones`` answers an (audio, text) it has
-    already aligned from memory. S2L aligns the transcript to hear the line and the cues
-    need the very same phones: without this the forced alignment (pocketsphinx, the
-    slowest step of ``cues --transcript``) ran twice. The answer is keyed by the samples'
-    hash and the text, so a different line is always aligned afresh; the lock keeps two
-    threads from swapping the function under each other."""
-    import hashlib
-
-    from core.audio import phone_recognizer
-
-    original = phone_recognizer.align_phones
-    known: dict[tuple, np.ndarray] = {}
-
-    def align_once(audio, text: str) -> np.ndarray:  # noqa: ANN001 - core.audio.audio_io.Audio
-        key = (hashlib.sha256(np.ascontiguousarray(audio.samples).tobytes()).hexdigest(), audio.sample_rate, text)
-        if key not in known:
-            known[key] = original(audio, text)
-        return known[key].copy()
-
-    with _ALIGNMENT_LOCK:
-        phone_recognizer.align_phones = align_once
-        try:
-            yield
-        finally:
-            phone_recognizer.align_phones = original
+    # the phones S2L heard (a transcript aligned once) are the cues' phones too
+    motion, mfcc, phones = model.animate_speech_heard(audio, CUE_FPS, neutral_face(), transcript=transcript)
+    if phones is None:  # a model that does not listen to phones: PhoneNet's guesses
+        phones = heard_phones(audio, mfcc, CUE_FPS)
+    return cues_from_phones(audio, motion, phones, CUE_FPS, extended), audio.duration
 
 
 def cues_for_animation(animation, extended: str = EXTENDED_SHAPES, posteriors=None) -> list[MouthCue]:

@@ -17,7 +17,8 @@ import numpy as np
 
 from core.audio.audio_io import Audio
 from core.audio.features import FeatureStats, mfcc_per_frame, utterance_normalized
-from core.audio.loudness import loudness_gain, normalized_loudness
+from core.audio.heard_phones import heard_phones
+from core.audio.loudness import loudness_gain
 from core.audio.voice_activity import voice_activity, widen
 from core.motion.rest_face import closed_mouth
 from core.motion.s2l_step import LoopState, export_step, run_loop
@@ -157,9 +158,18 @@ class SpeechToLandmarks:
                        emotion: np.ndarray | None = None, transcript: str | None = None,
                        rest_in_pauses: bool = True,
                        progress: ProgressCallback | None = None) -> tuple[np.ndarray, np.ndarray]:
-        """Speech → (T×68×2 normalized motion, T×40 MFCC): features, prediction, and
-        the mouth resting wherever the voice-activity detector hears no speech. The
-        jaw and lips are smoothed without lag (core.motion.mouth_smoothing), and the
+        """Speech → (T×68×2 normalized motion, T×40 MFCC); see ``animate_speech_heard``."""
+        motion, mfcc, _phones = self.animate_speech_heard(audio, fps, face0, emotion, transcript,
+                                                          rest_in_pauses, progress)
+        return motion, mfcc
+
+    def animate_speech_heard(self, audio: Audio, fps: float, face0: np.ndarray,
+                             emotion: np.ndarray | None = None, transcript: str | None = None,
+                             rest_in_pauses: bool = True, progress: ProgressCallback | None = None
+                             ) -> tuple[np.ndarray, np.ndarray, np.ndarray | None]:
+        """Speech → (T×68×2 normalized motion, T×40 MFCC, T×40 phones heard — None for a
+        model that does not listen to phones): features, prediction, and the mouth resting
+        wherever the voice-activity detector hears no speech. The jaw and lips are smoothed without lag (core.motion.mouth_smoothing), and the
         first frame keeps the portrait's own mouth (core.motion.portrait_start). The
         speech is brought to one loudness first (core.audio.loudness), so the MFCCs
         returned are those of the normalized line.
@@ -183,20 +193,18 @@ class SpeechToLandmarks:
             if phones is not None:
                 speech = _rescued_in_noise(speech, phones[: len(speech), 0] < 0.5)
             gate = speech_gate(speech, fps)
-        return _shaped_mouth(motion, face0, fps, phones, gate, _labelled(progress, "Shaping the mouth")), mfcc
+        return _shaped_mouth(motion, face0, fps, phones, gate, _labelled(progress, "Shaping the mouth")), mfcc, phones
 
     def _heard_phones(self, audio: Audio, mfcc: np.ndarray, fps: float, transcript: str | None,
                       progress: FrameProgress | None = None) -> np.ndarray | None:
         """T×40 phone probabilities, computed once for the model and the lip closure:
         forced-aligned one-hot rows for a transcript, else PhoneNet's posteriors;
         None for a model that does not listen to phones."""
-        if transcript is not None:
-            if self.phones is None:
+        if self.phones is None:
+            if transcript is not None:
                 raise ModelWeightsError("This S2L model does not listen to phones, so it cannot use a transcript.")
-            from core.audio.phone_recognizer import align_phones, one_hot_frames
-
-            return one_hot_frames(align_phones(normalized_loudness(audio), transcript), fps, len(mfcc))
-        return None if self.phones is None else self.phones(mfcc, progress)
+            return None
+        return heard_phones(audio, mfcc, fps, transcript, self.phones, progress)
 
     def _precompute(self, mfcc, f0, emotion, phones, codes):
         """Audio codes → their share of the first LSTM layer's gates; face FiLM."""

@@ -86,8 +86,17 @@ def test_cli_batch_exit_codes_and_ray_hint(lines: Path, tmp_path: Path, capsys) 
 
 @pytest.mark.skipif(importlib.util.find_spec("ray") is None, reason="Ray is an optional extra")
 def test_ray_local_writes_the_same_files(lines: Path, tmp_path: Path) -> None:
-    manifest = write_manifest(lines, "audio,outputs,name\nline1.wav,cues.json,a\nline2.wav,cues.json,b")
+    # the motion too: Ray's workers must compute it in the same order as a local worker
+    manifest = write_manifest(lines, "image,audio,outputs,name\nportrait.png,line1.wav,\"json,cues.json\",a\n"
+                                     ",line2.wav,cues.json,b")
     run_batch(manifest, tmp_path / "one")
     run_batch(manifest, tmp_path / "ray", workers=2, ray_address="local")
-    for name in ("a.cues.json", "b.cues.json"):
-        assert (tmp_path / "one" / name).read_text() == (tmp_path / "ray" / name).read_text()
+    for name in ("a.motion.json", "a.cues.json", "b.cues.json"):
+        assert (tmp_path / "one" / name).read_bytes() == (tmp_path / "ray" / name).read_bytes(), name
+
+
+def test_one_worker_per_core_by_default_never_more_than_rows() -> None:
+    from core.batch.runner import default_workers, machine_cores
+
+    assert default_workers(1) == 1
+    assert default_workers(10_000) == machine_cores() >= 1

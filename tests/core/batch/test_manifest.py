@@ -77,3 +77,11 @@ def test_unreadable_manifests_are_one_clear_error(lines: Path) -> None:
     with pytest.raises(ManifestError, match="not valid JSON"):
         load_manifest(lines / "broken.json")
     assert problems_of(write_manifest(lines, "audio,outputs", "empty.csv")) == ["header, column -: the manifest has no rows"]
+
+
+def test_the_renderer_column_defaults_to_auto_and_is_checked(lines: Path) -> None:
+    path = write_manifest(lines, "image,audio,outputs,renderer\nportrait.png,line1.wav,mp4,\nportrait.png,line2.wav,mp4,Drawn")
+    first, second = load_manifest(path)
+    assert (first.renderer, second.renderer) == ("auto", "drawn")
+    bad = write_manifest(lines, "image,audio,outputs,renderer\nportrait.png,line1.wav,mp4,oil", "bad.csv")
+    assert problems_of(bad) == ["row 1, column renderer: 'oil' is not auto, warp, neural or drawn"]

@@ -136,3 +136,21 @@ def test_cli_takes_rhubarbs_own_spellings(spoken_line: Path, tmp_path: Path) -> 
     lines = out.read_text().splitlines()
     assert lines[0].startswith("0.00\t") and {line.split("\t")[1] for line in lines} <= set("ABCDEF")
     assert main(["cues", "--audio", str(spoken_line), str(spoken_line)]) == 1  # the speech given twice
+
+
+def test_a_transcript_is_aligned_once_for_s2l_and_the_cues(spoken_line: Path, monkeypatch) -> None:
+    from core.audio import phone_recognizer
+
+    aligned: list[list[str]] = []
+    real = phone_recognizer._align_words
+
+    def counted(audio, words):  # noqa: ANN001, ANN202 - the real pocketsphinx alignment, counted
+        aligned.append(words)
+        return real(audio, words)
+
+    monkeypatch.setattr(phone_recognizer, "_align_words", counted)
+    cues, _ = cues_for_audio(spoken_line, "Bob, pop a map. Wide awake!")
+    assert len(aligned) == 1
+    assert "A" in {c.shape for c in cues}  # the aligned b, p, m close the lips
+    cues_for_audio(spoken_line, "Bob, pop a map. Wide awake!")
+    assert len(aligned) == 2  # a new call aligns afresh

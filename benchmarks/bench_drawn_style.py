@@ -1,13 +1,17 @@
-"""Drawn style speed: frames per second of the mesh warp, the drawn style and sprite mouths.
+"""Drawn style speed: frames per second of the mesh warp, the drawn style and sprite mouths,
+the CPU milliseconds of a drawn frame and of a drawn preview paint (``render_to``).
 
-Target (issue 12): the drawn style at ≥ 15 fps at 512² on a CPU renderer (Mesa llvmpipe
-here). Frames alternate an open mouth and a blink so every drawn pass runs.
+Targets: the drawn style at ≥ 15 fps at 512² on a CPU renderer (Mesa llvmpipe here; issue 12);
+a drawn 512² frame at ≈ 5 CPU-ms, so a batch of two-second lines beats separate renders 10×
+(issue 14); a repainted studio canvas ≤ 50 ms (issue 15). Frames alternate an open mouth and a
+blink so every drawn pass runs. One thread for llvmpipe, as a batch worker has:
 
-    .venv/bin/python benchmarks/bench_drawn_style.py
+    LP_NUM_THREADS=1 .venv/bin/python benchmarks/bench_drawn_style.py
 """
 
 from __future__ import annotations
 
+import os
 import time
 from pathlib import Path
 
@@ -45,6 +49,36 @@ def fps(renderer, rigs: list[np.ndarray], **kwargs) -> float:  # noqa: ANN001 - 
     return len(rigs) / (time.perf_counter() - start)
 
 
+def cpu_ms(draw, rigs: list[np.ndarray]) -> float:  # noqa: ANN001 - one frame's drawing
+    """Median over 5 runs of the process CPU milliseconds per frame (threads included)."""
+    draw(rigs[0])
+    runs = []
+    for _ in range(5):
+        start = time.process_time()
+        for rig in rigs:
+            draw(rig)
+        runs.append((time.process_time() - start) / len(rigs) * 1000)
+    return sorted(runs)[2]
+
+
+def drawn_cpu_row(ctx, portrait: np.ndarray, face, rigs: list[np.ndarray], side: int) -> tuple[float, float]:  # noqa: ANN001
+    """(CPU ms of a drawn frame, CPU ms of a drawn preview paint) at side²."""
+    renderer = DrawnStyleRenderer(ctx, portrait, face, (side, side))
+    screen = ctx.framebuffer(color_attachments=[ctx.renderbuffer((side, side), 4)])
+
+    def paint(rig: np.ndarray) -> None:
+        renderer.render_to(screen, rig)
+        ctx.finish()  # the GL work, not only its queueing
+
+    try:
+        return cpu_ms(lambda rig: renderer.render(rig, intro=1.0), rigs), cpu_ms(paint, rigs)
+    finally:
+        ctx.detect_framebuffer(0).use()
+        screen.color_attachments[0].release()
+        screen.release()
+        renderer.release()
+
+
 def main() -> None:
     portrait = load_portrait(ROOT / "resources/sample/portrait.png").rgba
     face = load_landmarks(ROOT / "resources/sample/portrait_landmarks.json")
@@ -63,6 +97,13 @@ def main() -> None:
             row.append(fps(renderer, rigs, **kwargs))
             renderer.release()
         print(f"{side:>5}² | {row[0]:>9.1f} | {row[1]:>9.1f} | {row[2]:>11.1f}")
+    print(f"\n{'size':>6} | {'drawn frame CPU-ms':>18} | {'drawn preview paint CPU-ms':>26}")
+    print("-" * 58)
+    for side in (512, 1024):
+        frame_ms, paint_ms = drawn_cpu_row(ctx, portrait, face, rigs, side)
+        print(f"{side:>5}² | {frame_ms:>18.2f} | {paint_ms:>26.2f}")
+    print(f"\nload average {'/'.join(f'{v:.1f}' for v in os.getloadavg())}, "
+          f"LP_NUM_THREADS={os.environ.get('LP_NUM_THREADS', 'unset')}")
     ctx.release()
 
 

@@ -96,26 +96,55 @@ class MeshWarpRenderer:
         """Draw one frame into ``framebuffer``, upright on screen (GL's bottom-up rows)."""
         self._draw(framebuffer, rig_points, mouth_open, flip_y=-1.0)
 
-    def render(self, rig_points: np.ndarray, mouth_open: float | None = None) -> np.ndarray:
-        """One frame as an upright out_h×out_w×4 uint8 RGBA array."""
-        framebuffer = self._framebuffer()
-        # Drawn upside down in GL terms, so row 0 of the readback is the image's top row
-        # and no flip copy is needed.
-        self._draw(framebuffer, rig_points, mouth_open, flip_y=1.0)
+    def draw_top_down(self, framebuffer: moderngl.Framebuffer, rig_points: np.ndarray, mouth_open: float | None = None,
+                      positions: np.ndarray | None = None) -> None:
+        """Draw one frame into ``framebuffer`` with the image's top row at GL row 0, as ``render``
+        reads it back (a texture drawn so holds the frame as an uploaded array would)."""
+        self._draw(framebuffer, rig_points, mouth_open, flip_y=1.0, positions=positions)
+
+    def render(self, rig_points: np.ndarray, mouth_open: float | None = None,
+               positions: np.ndarray | None = None) -> np.ndarray:
+        """One frame as an upright out_h×out_w×4 uint8 RGBA array; ``positions``: this rig's
+        ``mesh.positions``, when the caller has them already (another warp of the same mesh)."""
         w, h = self.out_size
-        frame = np.empty((h, w, 4), np.uint8)
-        framebuffer.read_into(frame, components=4, alignment=1)
+        return self.render_box(rig_points, (0, 0, w, h), mouth_open, positions)
+
+    def render_box(self, rig_points: np.ndarray, box: tuple[int, int, int, int], mouth_open: float | None = None,
+                   positions: np.ndarray | None = None) -> np.ndarray:
+        """The h×w×4 pixels at ``box`` = (x, y, w, h), y from the top, of the frame ``render``
+        gives: the same pixels, but only the box is rasterised (scissor) and read back, which on
+        a CPU rasteriser costs a fraction of a whole frame."""
+        x, y, w, h = (int(v) for v in box)
+        if not (0 <= x and 0 <= y and 0 < w and 0 < h and x + w <= self.out_size[0] and y + h <= self.out_size[1]):
+            raise ValueError(f"box {box} is not inside the {self.out_size[0]}×{self.out_size[1]} frame")
+        framebuffer = self._framebuffer()
+        whole = (x, y, w, h) == (0, 0, *self.out_size)
+        # Drawn upside down in GL terms, so row 0 of the readback is the image's top row
+        # (and GL's y is the image's row): no flip copy is needed.
+        try:
+            self._draw(framebuffer, rig_points, mouth_open, flip_y=1.0, positions=positions,
+                       scissor=None if whole else (x, y, w, h))
+            frame = np.empty((h, w, 4), np.uint8)
+            framebuffer.read_into(frame, viewport=(x, y, w, h), components=4, alignment=1)
+        finally:
+            framebuffer.scissor = None
         return frame
 
-    def _draw(self, framebuffer: moderngl.Framebuffer, rig_points: np.ndarray, mouth_open: float | None, flip_y: float) -> None:
+    def _draw(self, framebuffer: moderngl.Framebuffer, rig_points: np.ndarray, mouth_open: float | None, flip_y: float,
+              positions: np.ndarray | None = None, scissor: tuple[int, int, int, int] | None = None) -> None:
         rig = _check_rig(rig_points)
         framebuffer.use()
         framebuffer.viewport = (0, 0, *framebuffer.size)
+        if scissor is not None:
+            framebuffer.scissor = scissor
         self.ctx.disable(moderngl.DEPTH_TEST | moderngl.CULL_FACE)
         self.ctx.disable(moderngl.BLEND)  # the warp writes the portrait's own alpha
         # No clear: the fixed border points make the mesh cover every pixel.
         self._program["flip_y"].value = flip_y
-        self._pos.write(self.mesh.positions(rig).tobytes())
+        positions = self.mesh.positions(rig) if positions is None else np.asarray(positions, np.float32)
+        if positions.shape != self.mesh.rest.shape:
+            raise ValueError(f"mesh positions must be {self.mesh.rest.shape}, got {positions.shape}")
+        self._pos.write(positions.tobytes())
         self._texture.use(0)
         self._vao.render(moderngl.TRIANGLES)
         self._eyelids.draw(rig, flip_y)

@@ -19,9 +19,18 @@ warp for the head as a whole and redraws what a 2D animator redraws:
 
 Shapes are rasterised on the CPU at 4× supersampling, only in small regions around
 mouth and eyes (core.render.vector_canvas).
+
+Speed (a batch draws thousands of these frames on a CPU rasteriser): the still rig, head motion
+and mesh positions are computed once per frame for both warps; the skin plate is drawn (scissored)
+and read back only in the box around this frame's lid and mouth regions, and not at all when
+nothing is drawn over the warp; ``render_to`` (the studio preview) keeps the warped frame in a
+texture and round-trips only those regions. Every path gives the same pixels.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
 
 import moderngl
 import numpy as np
@@ -43,14 +52,18 @@ FADE_FROM, FADE_TO = 0.02, 0.07  # mouth change (share of its width) over which 
 INTRO_FRAMES = 4  # a line's first frames cross-fade from the drawn original to the drawn mouth
 
 
-def head_motion(rest: np.ndarray, rig: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+Motion = tuple[np.ndarray, np.ndarray]  # (2×2 matrix, offset) of a similarity
+
+
+def head_motion(rest: np.ndarray, rig: np.ndarray) -> Motion:
     """(2×2 matrix, offset): the similarity carrying rest points with this frame's head."""
     return similarity_fit(rest[_STABLE], rig[_STABLE])
 
 
-def still_rig(rest: np.ndarray, rig: np.ndarray) -> np.ndarray:
-    """``rig`` with STILL_POINTS replaced by the rest face carried by this frame's head motion."""
-    matrix, offset = head_motion(rest, rig)
+def still_rig(rest: np.ndarray, rig: np.ndarray, motion: Motion | None = None) -> np.ndarray:
+    """``rig`` with STILL_POINTS replaced by the rest face carried by this frame's head motion
+    (``motion``: ``head_motion(rest, rig)`` when the caller has it already)."""
+    matrix, offset = head_motion(rest, rig) if motion is None else motion
     still = np.array(rig, np.float64)
     still[STILL_POINTS] = rest[STILL_POINTS] @ matrix.T + offset
     return still
@@ -82,6 +95,11 @@ class DrawnStyleRenderer:
         self.scale = self.out_size[0] / portrait.shape[1]
         self.colours = MouthColours.from_line(self.look.line_colour, self.look.chroma)
         self._screen: _FrameQuad | None = None
+        self._rest_stable = self.rest[_STABLE]
+        # Both warps move the same mesh (same face, same image size): one set of positions per frame.
+        self._same_mesh = (np.array_equal(self.warp.mesh.rest, self.plate_warp.mesh.rest)
+                           and np.array_equal(self.warp.mesh.triangles, self.plate_warp.mesh.triangles))
+        self._plate = np.zeros((self.out_size[1], self.out_size[0], 4), np.uint8)  # only drawn boxes are valid
 
     @property
     def mesh(self) -> WarpMesh:
@@ -93,33 +111,68 @@ class DrawnStyleRenderer:
         """One frame (out_h×out_w×4 uint8 RGBA); ``shape``: the mouth set's shape for this frame;
         ``intro``: 0 on a line's first frame (the drawing as drawn) … 1 from INTRO_FRAMES on; None
         (a preview without frame numbers): the drawn mouth shows as far as the lips have moved."""
-        rig = np.asarray(rig_points, np.float64)
-        if rig.shape != (RIG_POINT_COUNT, 2) or not np.isfinite(rig).all():
-            raise ValueError(f"rig points must be {RIG_POINT_COUNT}×2 finite values, got {rig.shape}")
-        rig = clamp_rig(rig)
-        still = still_rig(self.rest, rig)
-        frame = self.warp.render(still)
-        plate = self.plate_warp.render(still)
-        for eye in (0, 1):
-            self._draw_lid(frame, plate, still, rig, eye)
-        self._draw_mouth(frame, plate, still, rig, shape, intro)
+        rig, still, motion, positions = self._pose(rig_points)
+        frame = self.warp.render(still, positions=positions)
+        passes = self._passes(still, rig, shape, intro, motion)
+        if passes:
+            plate = self._plate_in(still, positions, passes)
+            for drawn in passes:
+                drawn.draw(frame, plate)
         return frame
 
     def render_to(self, framebuffer: moderngl.Framebuffer, rig_points: np.ndarray, mouth_open: float | None = None,
                   shape: str | None = None) -> None:
-        """Draw one frame into ``framebuffer`` upright on screen (a preview: the mouth fades in by motion)."""
-        frame = self.render(rig_points, mouth_open, shape)
+        """Draw one frame into ``framebuffer`` upright on screen (a preview: the mouth fades in by motion).
+
+        The same pixels as ``render``, but the warp stays on the GPU: only the regions the drawn
+        mouth and lids change travel to the CPU and back."""
+        rig, still, motion, positions = self._pose(rig_points)
         if self._screen is None:
             self._screen = _FrameQuad(self.warp.ctx, self.out_size)
+        self.warp.draw_top_down(self._screen.framebuffer, still, positions=positions)
+        passes = self._passes(still, rig, shape, None, motion)
+        if passes:
+            plate = self._plate_in(still, positions, passes)
+            for drawn in passes:
+                pixels = self._screen.read(drawn.region)
+                drawn.draw_on(pixels, plate[drawn.region.slices()])
+                self._screen.write(drawn.region, pixels)
         framebuffer.use()
         framebuffer.viewport = (0, 0, *framebuffer.size)
-        self._screen.draw(frame)
+        self._screen.show()
+
+    def _pose(self, rig_points: np.ndarray) -> tuple[np.ndarray, np.ndarray, Motion, np.ndarray]:
+        """(clamped rig, still rig, head motion, warp mesh positions of the still rig) of one frame."""
+        rig = np.asarray(rig_points, np.float64)
+        if rig.shape != (RIG_POINT_COUNT, 2) or not np.isfinite(rig).all():
+            raise ValueError(f"rig points must be {RIG_POINT_COUNT}×2 finite values, got {rig.shape}")
+        rig = clamp_rig(rig)
+        motion = similarity_fit(self._rest_stable, rig[_STABLE])
+        still = still_rig(self.rest, rig, motion)
+        return rig, still, motion, self.warp.mesh.positions(still)
+
+    def _passes(self, still: np.ndarray, rig: np.ndarray, shape: str | None, intro: float | None,
+                motion: Motion) -> list[_RegionPass]:
+        """What is drawn over this frame's warp, in order: each eye's lid, then the mouth."""
+        passes = [self._lid_pass(still, rig, eye) for eye in (0, 1)]
+        passes.append(self._mouth_pass(still, rig, shape, intro, motion))
+        return [p for p in passes if p is not None]
+
+    def _plate_in(self, still: np.ndarray, positions: np.ndarray, passes: list[_RegionPass]) -> np.ndarray:
+        """The warped skin plate, valid inside the box around the passes' regions (the rest is
+        stale): only that box is drawn and read back."""
+        x0, y0 = min(p.region.x0 for p in passes), min(p.region.y0 for p in passes)
+        x1, y1 = max(p.region.x1 for p in passes), max(p.region.y1 for p in passes)
+        self._plate[y0:y1, x0:x1] = self.plate_warp.render_box(
+            still, (x0, y0, x1 - x0, y1 - y0), positions=positions if self._same_mesh else None)
+        return self._plate
 
     def _px(self, points: np.ndarray) -> np.ndarray:
         return (np.asarray(points, np.float64) + 0.5) * self.scale - 0.5
 
-    def _draw_mouth(self, frame: np.ndarray, plate: np.ndarray, still: np.ndarray, rig: np.ndarray,
-                    sprite_shape: str | None, intro: float | None) -> None:
+    def _mouth_pass(self, still: np.ndarray, rig: np.ndarray, sprite_shape: str | None, intro: float | None,
+                    motion: Motion) -> _RegionPass | None:
+        """The mouth's cover and drawing for this frame (None: the drawing's own mouth shows)."""
         weight = self.look.line_weight * self.scale
         if self.mouth_set is not None:
             fade = 1.0
@@ -128,43 +181,44 @@ class DrawnStyleRenderer:
         else:
             fade = mouth_fade(rig, still, self.look.mouth_width)
         if fade <= 0.0:
-            return
+            return None
         shape = mouth_shape(still, rig, self.rest, self.scale)
-        matrix, offset = head_motion(self.rest, rig)
+        matrix, offset = motion
         cover = self._px(self.look.mouth_region @ matrix.T + offset)
         upper, lower = mouth_outline(shape, weight)
         region = Region.around(np.concatenate([cover, upper, lower]), 3 * weight + 2, self.out_size)
         if region.empty:
-            return
-        rows, cols = region.slices()
-        work = frame[rows, cols, :3].astype(np.float32)
-        coverage = Coverage(region)
-        inside = coverage.fill(self._px(face_interior(still, 2.0 * self.look.line_weight)))
-        mix(work, plate[rows, cols, :3].astype(np.float32), fade * inside * feathered(coverage.fill(cover), 0.6 * weight))
-        if self.mouth_set is not None:
-            draw_sprite(work, region, self.mouth_set, sprite_shape or self.mouth_set.shape_for(shape), shape,
-                        self.look.mouth_width * self.scale)
-        else:
-            draw_mouth(work, region, shape, self.colours, weight, fade)
-        frame[rows, cols, :3] = np.clip(np.round(work), 0, 255).astype(np.uint8)
+            return None
 
-    def _draw_lid(self, frame: np.ndarray, plate: np.ndarray, still: np.ndarray, rig: np.ndarray, eye: int) -> None:
+        def draw(work: np.ndarray, plate: np.ndarray, coverage: Coverage) -> None:
+            inside = coverage.fill(self._px(face_interior(still, 2.0 * self.look.line_weight)))
+            mix(work, plate, fade * inside * feathered(coverage.fill(cover), 0.6 * weight))
+            if self.mouth_set is not None:
+                draw_sprite(work, region, self.mouth_set, sprite_shape or self.mouth_set.shape_for(shape), shape,
+                            self.look.mouth_width * self.scale)
+            else:
+                draw_mouth(work, region, shape, self.colours, weight, fade)
+
+        return _RegionPass(region, draw)
+
+    def _lid_pass(self, still: np.ndarray, rig: np.ndarray, eye: int) -> _RegionPass | None:
+        """One eye's drawn lid over skin for this frame (None: the eye is open)."""
         amount = blink_amount(rig, still, eye)
         if amount <= 0.02:
-            return
+            return None
         look = self.look.eyes[eye]
         lid = lid_geometry(still, amount, eye, look, self.scale)
         weight = max(1.0, look.line_width * self.scale)
         region = Region.around(np.concatenate([lid.cover, lid.line]), 2 * weight + 2, self.out_size)
         if region.empty:
-            return
-        rows, cols = region.slices()
-        work = frame[rows, cols, :3].astype(np.float32)
-        coverage = Coverage(region)
-        cover = feathered(coverage.fill(lid.cover), 0.5 * weight + 0.5)
-        mix(work, plate[rows, cols, :3].astype(np.float32), lid.alpha * cover)
-        mix(work, look.colour, lid.alpha * coverage.tapered(lid.line, weight))
-        frame[rows, cols, :3] = np.clip(np.round(work), 0, 255).astype(np.uint8)
+            return None
+
+        def draw(work: np.ndarray, plate: np.ndarray, coverage: Coverage) -> None:
+            cover = feathered(coverage.fill(lid.cover), 0.5 * weight + 0.5)
+            mix(work, plate, lid.alpha * cover)
+            mix(work, look.colour, lid.alpha * coverage.tapered(lid.line, weight))
+
+        return _RegionPass(region, draw)
 
     def release(self) -> None:
         """Free both warps' GL objects (the context stays the caller's)."""
@@ -174,8 +228,28 @@ class DrawnStyleRenderer:
         self.warp.release()
 
 
+@dataclass(frozen=True)
+class _RegionPass:
+    """Shapes drawn over skin in one region of the frame: ``paint(work, plate, coverage)``
+    changes ``work``, the region's float RGB, given the skin plate's float RGB there."""
+
+    region: Region
+    paint: Callable[[np.ndarray, np.ndarray, Coverage], None]
+
+    def draw(self, frame: np.ndarray, plate: np.ndarray) -> None:
+        """Draw into the whole ``frame`` (H×W×4 uint8), given the whole warped skin ``plate``."""
+        self.draw_on(frame[self.region.slices()], plate[self.region.slices()])
+
+    def draw_on(self, pixels: np.ndarray, plate: np.ndarray) -> None:
+        """Draw into ``pixels``, the region's h×w×4 uint8 (alpha kept), given the plate's there."""
+        work = pixels[..., :3].astype(np.float32)
+        self.paint(work, plate[..., :3].astype(np.float32), Coverage(self.region))
+        pixels[..., :3] = np.clip(np.round(work), 0, 255).astype(np.uint8)
+
+
 class _FrameQuad:
-    """A whole RGBA frame (row 0 at the top) drawn over the bound framebuffer, upright on screen."""
+    """A whole RGBA frame (row 0 at the top) in a texture, drawn over the bound framebuffer upright
+    on screen; its ``framebuffer`` draws into the texture (a warp's ``draw_top_down``)."""
 
     VERTEX = """
 #version 330
@@ -199,14 +273,29 @@ void main() { colour = texture(frame, uv); }
         self._vao = ctx.vertex_array(self._program, [(self._buffer, "2f", "in_ndc")])
         self._texture = ctx.texture(size, 4)
         self._texture.filter = (moderngl.NEAREST, moderngl.NEAREST)  # pixel for pixel
+        self.framebuffer = ctx.framebuffer(color_attachments=[self._texture])
 
-    def draw(self, frame: np.ndarray) -> None:
-        self._texture.write(np.ascontiguousarray(frame).tobytes())
+    def read(self, region: Region) -> np.ndarray:
+        """The texture's pixels in ``region`` (h×w×4 uint8, row 0 at the top)."""
+        h, w = region.shape
+        pixels = np.empty((h, w, 4), np.uint8)
+        self.framebuffer.read_into(pixels, viewport=(region.x0, region.y0, w, h), components=4, alignment=1)
+        return pixels
+
+    def write(self, region: Region, pixels: np.ndarray) -> None:
+        h, w = region.shape
+        self._texture.write(np.ascontiguousarray(pixels).tobytes(), viewport=(region.x0, region.y0, w, h), alignment=1)
+
+    def show(self) -> None:
+        """Draw the texture over the bound framebuffer's viewport."""
         self.ctx.disable(moderngl.BLEND)
         self._texture.use(0)
         self._program["frame"].value = 0
         self._vao.render(moderngl.TRIANGLE_STRIP)
 
     def release(self) -> None:
-        for obj in (self._vao, self._buffer, self._program, self._texture):
+        # moderngl rebinds the last used framebuffer after creating one; never leave it a dead one.
+        if self.ctx.fbo is self.framebuffer:
+            self.ctx.detect_framebuffer(0).use()
+        for obj in (self._vao, self._buffer, self._program, self.framebuffer, self._texture):
             obj.release()

@@ -80,10 +80,12 @@ def cavity_vertices(rig: np.ndarray) -> np.ndarray:
     across = t / t[-1]
     upper_v = np.column_stack([up, np.zeros_like(gap), gap, across, gap])
     lower_v = np.column_stack([low, gap, np.zeros_like(gap), across, gap])
-    quads = []
-    for i in range(COLUMNS - 1):
-        quads += [upper_v[i], lower_v[i], upper_v[i + 1], upper_v[i + 1], lower_v[i], lower_v[i + 1]]
-    return np.array(quads, np.float32)
+    return np.concatenate([upper_v, lower_v]).astype(np.float32)[_STRIP_CORNERS]
+
+
+# Two triangles per column: (upper i, lower i, upper i+1), (upper i+1, lower i, lower i+1);
+# rows 0..COLUMNS-1 are the upper vertices, COLUMNS.. the lower ones.
+_STRIP_CORNERS = (np.arange(COLUMNS - 1)[:, None] + np.array([0, COLUMNS, 1, 1, COLUMNS, COLUMNS + 1])).ravel()
 
 
 # Median HSV saturation of lips in ordinary colour photos and drawings is 0.3–0.6;

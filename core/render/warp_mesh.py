@@ -26,6 +26,7 @@ The eye stays open under the lid and ``eyelid_pass`` draws the lid over it.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
@@ -111,17 +112,35 @@ def eye_frame(rig: np.ndarray, eye: int) -> tuple[np.ndarray, np.ndarray, np.nda
 def open_upper_lids(rest_rig: np.ndarray, rig: np.ndarray) -> np.ndarray:
     """2×7×2: the rest upper lids carried onto this frame's eye corners (the open lid's place)."""
     out = np.empty((2, LID_POINTS, 2))
+    rest = np.asarray(rest_rig)
+    if rest.dtype == np.float64:  # every renderer's rest rig: its part is computed once
+        rest_eyes = _rest_lid_coordinates(rest.tobytes(), rest.shape)
+    else:
+        rest_eyes = _lid_coordinates(rest)
+    for eye, (rest_width, u, v) in enumerate(rest_eyes):
+        c0, ca, cn = eye_frame(rig, eye)
+        scale = np.linalg.norm(rig[EYE_CORNERS[eye][1]] - c0) / rest_width
+        out[eye] = c0 + scale * (u * ca + v * cn)
+    return out
+
+
+def _lid_coordinates(rest_rig: np.ndarray) -> tuple[tuple[float, np.ndarray, np.ndarray], ...]:
+    """Per eye: the rest corner distance (≥ 1e-6) and the rest upper lid's coordinates along
+    and across the corner line (7×1 each)."""
     rest_upper = rest_rig[RIG_UPPER_LIDS].reshape(2, LID_POINTS, 2)
+    eyes = []
     for eye in (0, 1):
         r0, ra, rn = eye_frame(rest_rig, eye)
-        c0, ca, cn = eye_frame(rig, eye)
-        scale = np.linalg.norm(rig[EYE_CORNERS[eye][1]] - c0) / max(
-            float(np.linalg.norm(rest_rig[EYE_CORNERS[eye][1]] - r0)), 1e-6
-        )
         local = rest_upper[eye] - r0
-        u, v = local @ ra, local @ rn
-        out[eye] = c0 + scale * (u[:, None] * ca + v[:, None] * cn)
-    return out
+        u, v = (local @ ra)[:, None], (local @ rn)[:, None]
+        u.flags.writeable = v.flags.writeable = False  # shared by every later frame
+        eyes.append((max(float(np.linalg.norm(rest_rig[EYE_CORNERS[eye][1]] - r0)), 1e-6), u, v))
+    return tuple(eyes)
+
+
+@functools.lru_cache(maxsize=16)
+def _rest_lid_coordinates(rest_bytes: bytes, shape: tuple[int, ...]) -> tuple[tuple[float, np.ndarray, np.ndarray], ...]:
+    return _lid_coordinates(np.frombuffer(rest_bytes, np.float64).reshape(shape))
 
 
 def hold_open_lids(rest_rig: np.ndarray, rig: np.ndarray) -> np.ndarray:
@@ -294,6 +313,17 @@ class WarpMesh:
         self._extra_start = len(self.rig_index) + sum(len(r) for r in self._iris_rings)
         tri_extra = (self.triangles >= self._extra_start).any(1)
         self._checked = tri_extra  # only triangles the fold fix can change are checked
+        # Per-frame constants, computed once: the checked triangles' corners and rest orientation,
+        # the rest eyes' lid contours, the stable rest points.
+        self._checked_corners = tuple(self.triangles[tri_extra][:, k] for k in range(3))
+        self._checked_sign = self._rest_sign[tri_extra]
+        self._rest_lids = [_lid_polylines(self.rest_rig, eye) for eye in (0, 1)]
+        self._rest_stable = self.rest_rig[_STABLE]
+        extras = self._extras
+        self._anchored = extras.anchor >= 0
+        self._anchors = extras.anchor[self._anchored]
+        self._anchor_follow = extras.anchor_follow[self._anchored][:, None]
+        self._free = ~extras.is_border
 
     def _iris_ring(self, face: FaceLandmarks, eye: int) -> np.ndarray:
         """Rings of points on the iris (whole disc moves rigidly) that lie well inside the open eye."""
@@ -329,53 +359,60 @@ class WarpMesh:
     def positions(self, rig: np.ndarray) -> np.ndarray:
         """V×2 vertex positions (pixels) for one frame's rig points (98×2 pixels)."""
         rig = hold_open_lids(self.rest_rig, clamp_rig(rig))
-        matrix, offset = similarity_fit(self.rest_rig[_STABLE], rig[_STABLE])
-        rings = [self._iris_ring_positions(rig, eye, matrix, offset) for eye in (0, 1)]
-        rig[RIG_IRIS] = self._iris_centres(rig, matrix, offset)
+        matrix, offset = similarity_fit(self._rest_stable, rig[_STABLE])
+        to_rest = np.linalg.inv(matrix).T  # current frame → rest face, less the offset
+        lids = [_lid_polylines(rig, eye) for eye in (0, 1)]  # iris points are no part of them
+        irises = rig[RIG_IRIS]
+        rings = [self._iris_ring_positions(irises[eye], eye, offset, to_rest, lids[eye]) for eye in (0, 1)]
+        rig[RIG_IRIS] = self._iris_centres(irises, offset, to_rest, lids)
         head = [rig[self.rig_index], *rings]
+        rest_moved = self.rest_rig[self._anchors] @ matrix.T + offset
+        moved = self._extras.rest @ matrix.T + offset
         for ring_follow in (self.config.ring_follow, 0.55, 0.8, 1.0):
-            extras = self._extra_positions(rig, matrix, offset, ring_follow)
+            extras = self._extra_positions(rig, moved, rest_moved, ring_follow)
             positions = np.concatenate([*head, extras])
-            if not (self.signed_areas(positions)[self._checked] < 0).any():
+            if not (self._checked_areas(positions) < 0).any():
                 break
         return positions.astype(np.float32)
 
-    def _extra_positions(self, rig: np.ndarray, matrix: np.ndarray, offset: np.ndarray, ring_follow: float):
+    def _checked_areas(self, positions: np.ndarray) -> np.ndarray:
+        """``signed_areas`` of the triangles the fold fix can change only."""
+        a, b, c = (positions[corner] for corner in self._checked_corners)
+        area = (b[:, 0] - a[:, 0]) * (c[:, 1] - a[:, 1]) - (b[:, 1] - a[:, 1]) * (c[:, 0] - a[:, 0])
+        return area * self._checked_sign
+
+    def _extra_positions(self, rig: np.ndarray, moved: np.ndarray, rest_moved: np.ndarray, ring_follow: float):
+        """Extra vertices; ``moved``: their rest places carried by the head motion, ``rest_moved``:
+        the anchors' rest places carried so."""
         e = self._extras
         follow = np.where(e.is_ring, ring_follow, e.head_follow)[:, None]
-        moved = e.rest @ matrix.T + offset
         pos = e.rest + follow * (moved - e.rest)
-        has_anchor = e.anchor >= 0
-        anchors = e.anchor[has_anchor]
-        local = rig[anchors] - (self.rest_rig[anchors] @ matrix.T + offset)
-        pos[has_anchor] += e.anchor_follow[has_anchor][:, None] * local
+        local = rig[self._anchors] - rest_moved
+        pos[self._anchored] += self._anchor_follow * local
         # Free points stay inside the frame so they never cross the fixed border.
         w, h = self.image_size
         margin = 0.01 * min(w, h)
-        free = ~e.is_border
+        free = self._free
         pos[free, 0] = np.clip(pos[free, 0], margin - 0.5, w - 0.5 - margin)
         pos[free, 1] = np.clip(pos[free, 1], margin - 0.5, h - 0.5 - margin)
         return pos
 
-    def _gaze_params(self, points_now: np.ndarray, eye: int, matrix, offset) -> np.ndarray:
-        """Eye parameters of points given in the current frame, measured on the rest eye."""
-        local = (points_now - offset) @ np.linalg.inv(matrix).T
-        return _to_eye_params(local, *_lid_polylines(self.rest_rig, eye))
-
-    def _iris_centres(self, rig: np.ndarray, matrix, offset) -> np.ndarray:
+    def _iris_centres(self, irises: np.ndarray, offset: np.ndarray, to_rest: np.ndarray,
+                      lids: list[tuple[np.ndarray, np.ndarray]]) -> np.ndarray:
         """Iris centres kept inside the current eye opening (a closed eye swallows them)."""
         centres = []
         for eye in (0, 1):
-            params = self._gaze_params(rig[RIG_IRIS][eye : eye + 1], eye, matrix, offset)
-            params = np.clip(params, [0.05, 0.05], [0.95, 0.95])
-            centres.append(_from_eye_params(params, *_lid_polylines(rig, eye))[0])
+            local = (irises[eye : eye + 1] - offset) @ to_rest  # measured on the rest eye
+            params = np.clip(_to_eye_params(local, *self._rest_lids[eye]), [0.05, 0.05], [0.95, 0.95])
+            centres.append(_from_eye_params(params, *lids[eye])[0])
         return np.array(centres)
 
-    def _iris_ring_positions(self, rig: np.ndarray, eye: int, matrix, offset) -> np.ndarray:
+    def _iris_ring_positions(self, iris: np.ndarray, eye: int, offset: np.ndarray, to_rest: np.ndarray,
+                             lids: tuple[np.ndarray, np.ndarray]) -> np.ndarray:
         ring = self._iris_rings[eye]
         if len(ring) == 0:
             return ring
-        gaze = (rig[RIG_IRIS][eye] - offset) @ np.linalg.inv(matrix).T - self.rest_rig[RIG_IRIS][eye]
-        params = _to_eye_params(ring + gaze, *_lid_polylines(self.rest_rig, eye))
+        gaze = (iris - offset) @ to_rest - self.rest_rig[RIG_IRIS][eye]
+        params = _to_eye_params(ring + gaze, *self._rest_lids[eye])
         params = np.clip(params, [0.06, 0.02], [0.94, 0.98])
-        return _from_eye_params(params, *_lid_polylines(rig, eye))
+        return _from_eye_params(params, *lids)

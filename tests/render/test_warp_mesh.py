@@ -51,3 +51,18 @@ def test_similarity_fit_recovers_a_rotation():
     matrix = 1.5 * np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
     fit, offset = similarity_fit(src, src @ matrix.T + [3.0, -2.0])
     assert np.allclose(fit, matrix) and np.allclose(offset, [3.0, -2.0])
+
+
+def test_open_upper_lids_follow_each_rest_rig_of_its_own(drawn):
+    """The rest part is computed once per rest rig: a second portrait's lids never get the first's."""
+    from core.landmarks.face_landmarks import RIG_UPPER_LIDS
+    from core.render.warp_mesh import clamp_rig, open_upper_lids
+
+    first = clamp_rig(drawn[1].rig_points())
+    second = first.copy()
+    second[RIG_UPPER_LIDS, 1] -= np.linspace(1.0, 4.0, len(second[RIG_UPPER_LIDS]))  # other lid shapes
+    for rest in (first, second, first, second.astype(np.float32)):
+        lids = open_upper_lids(rest, rest).reshape(-1, 2)
+        assert np.allclose(lids, rest[RIG_UPPER_LIDS], atol=1e-4)  # at rest the open lid is the lid
+    turned = first @ np.array([[0.96, -0.28], [0.28, 0.96]]).T + 5.0  # head turned and moved
+    assert np.allclose(open_upper_lids(first, turned), turned[RIG_UPPER_LIDS].reshape(2, 7, 2))

@@ -262,6 +262,9 @@ def texture_share(look: LidLook) -> float:
     return float(np.clip((look.grain - GRAIN_FLAT) / GRAIN_FLAT, 0.0, 1.0))
 
 
+MIN_TRAVEL_PX = 0.05  # a lid that has come down less than this is not drawn
+
+
 def lid_vertices(
     rest_rig: np.ndarray, rig: np.ndarray, eye: int, look: LidLook, pixel_scale: float, photo: bool = False
 ) -> tuple[np.ndarray, float]:
@@ -282,6 +285,8 @@ def lid_vertices(
     low = resample(u_low, v_low, at)
     edge = np.minimum(resample(u_cur, v_cur, at), low)
     travel = float((edge - top).max())
+    if travel < MIN_TRAVEL_PX:  # an open eye: nothing to draw, so no triangles to build
+        return np.empty((0, 10), np.float32), travel
     # Nearly shut, the lid edge settles onto a drawn lower outline below the landmarks.
     shut = np.clip((edge - top) / np.maximum(low - top, 1e-3), 0.0, 1.0) ** 3
     edge = edge + np.interp(at / width, FALL_AT, look.fall) * scale * shut
@@ -383,7 +388,7 @@ class EyelidPass:
         blending = False
         for eye, look in enumerate(self.looks):
             vertices, travel = lid_vertices(self._rest_rig, rig, eye, look, self._pixel_scale, self.photographic)
-            if travel < 0.05:
+            if travel < MIN_TRAVEL_PX:
                 continue
             if not blending:
                 self._program["flip_y"].value = flip_y

@@ -19,7 +19,7 @@ from __future__ import annotations
 import moderngl
 import numpy as np
 
-from core.landmarks.face_landmarks import INNER_LIP_PAIRS
+from core.landmarks.face_geometry import mouth_openness
 from core.render.shader_source import vertex_shader
 
 COLUMNS = 17
@@ -106,13 +106,6 @@ def lip_chroma(portrait_rgba: np.ndarray, rest_rig: np.ndarray) -> float:
     return float(np.clip(np.median(saturation) / FULL_COLOUR_SATURATION, 0.0, 1.0))
 
 
-def mouth_opening(rig: np.ndarray) -> float:
-    """0..1 estimate of how open the mouth is: inner gap relative to mouth width."""
-    width = float(np.linalg.norm(rig[64] - rig[60]))
-    gap = float(np.mean([rig[lo, 1] - rig[up, 1] for up, lo in INNER_LIP_PAIRS]))
-    return float(np.clip(gap / max(0.35 * width, 1e-6), 0.0, 1.0))
-
-
 class MouthCavity:
     """GL resources for drawing the cavity into the currently bound framebuffer."""
 
@@ -134,7 +127,9 @@ class MouthCavity:
         if vertices[:, 5].max() < self._rest_gap + 0.5:  # lips as closed as in the portrait
             return
         width = float(np.linalg.norm(rig[54] - rig[48]))
-        amount = mouth_opening(rig) if mouth_open is None else float(np.clip(mouth_open, 0.0, 1.0))
+        # no track given: the engine's one openness of these lips, as compose would pass it
+        amount = mouth_openness(rig[:68]) if mouth_open is None else mouth_open
+        amount = float(np.clip(amount, 0.0, 1.0))
         self._program["open_amount"].value = amount
         self._program["tooth_height"].value = 0.13 * width
         self._program["flip_y"].value = flip_y

@@ -17,7 +17,7 @@ import numpy as np
 from core.emotion_spec import EMOTIONS
 from core.audio.audio_io import load_audio
 from core.audio.features import mfcc_per_frame
-from core.motion.s2l_inference import mouth_openness
+from core.landmarks.face_geometry import mouth_openness
 from core.timebase import resample_series, resample_valid
 
 FEATURE_FPS = 30.0
@@ -38,6 +38,21 @@ MIN_SYNC_R = 0.05
 MAX_SYNC_LAG = 10  # frames (333 ms)
 MIN_SYNC_GAIN = 0.1  # r at the best lag must beat r at lag 0 by this much
 MIN_SYNC_FRAMES = 150  # 5 s
+# Sound/picture offsets (frames at 30 fps, av_offset's sign) that the 80-clip cross-validation
+# measured on clips too short for av_offset: the median best lag of the energy jaw, the phone
+# visemes and S2L, all of which agreed on at least 2 frames on one side
+# (weights/s2l/crossval/av_offsets.md). Used with TrainConfig.measured_offsets.
+MEASURED_OFFSETS: dict[str, int] = {
+    "filby89__spectre/MEAD_M030_level_3_angry_016.mp4": 7,
+    "filby89__spectre/MEAD_M003_level_1_disgusted_015.mp4": 5,
+    "filby89__spectre/MEAD_M003_level_1_happy_024.mp4": 4,
+    "filby89__spectre/MEAD_W015_level_1_neutral_030.mp4": 3,
+    "filby89__spectre/MEAD_W036_level_3_happy_007.mp4": 2,
+    "filby89__spectre/MEAD_M026_level_3_disgusted_018.mp4": 2,
+    "jixinya__EAMM/crop_M030_sad_3_001.mp4": 2,
+    "Hangz-nju-cuhk__Talking-Face_PC-AVS/Input_00010.mp4": -3,
+    "tanshuai0219__EDTalk/pose_source2.mp4": 3,
+}
 
 
 @dataclass(frozen=True)
@@ -84,16 +99,21 @@ def emotion_of(video: Path) -> np.ndarray:
     return label
 
 
-def build_clip(video: Path, cache_dir: Path | None, require_sync: bool = True) -> Clip | None:
+def build_clip(video: Path, cache_dir: Path | None, require_sync: bool = True,
+               offsets: dict[str, int] | None = None) -> Clip | None:
     """Features + filtered landmarks of one talking video, or None if unusable.
 
     ``require_sync`` drops clips whose lips do not follow loudness; held-out clips
-    skip it, since dropping the hard ones would flatter the held-out score."""
+    skip it, since dropping the hard ones would flatter the held-out score.
+    ``offsets`` (clip key → lag, e.g. MEASURED_OFFSETS) overrides av_offset for its clips."""
+    from core.evaluation.crossval import clip_key
+
     track = load_track(video, cache_dir)
     mfcc = mfcc_per_frame(load_audio(video), FEATURE_FPS)
     cue = mfcc[:, 0].astype(np.float64)  # loudness: what the lips are checked against
     if require_sync:
-        lag = av_offset(cue, track)
+        known = (offsets or {}).get(clip_key(video))
+        lag = av_offset(cue, track) if known is None else known
         mfcc, track = _synced(mfcc, track, lag)
         cue, _ = _synced(cue, track, lag)
     n = min(len(mfcc), len(track.valid))
@@ -108,8 +128,6 @@ def build_clip(video: Path, cache_dir: Path | None, require_sync: bool = True) -
     points = track.points68[start:stop, :, :2].astype(np.float32)
     if require_sync and sync_score(cue[start:stop], points) < MIN_SYNC_R:
         return None  # audio and lips disagree: dubbed, unsynced or badly tracked
-    from core.evaluation.crossval import clip_key
-
     return Clip(video.stem, speaker_of(video), mfcc[start:stop], points, emotion_of(video), clip_key(video))
 
 

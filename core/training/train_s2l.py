@@ -78,6 +78,8 @@ class TrainConfig:
     # Speeds of extra speed-perturbed copies of every training clip (core.training.tempo_copies):
     # cross-validated r0 +0.014 on two seeds; 0.8-1.2 was worse on both (model card).
     tempo_speeds: tuple[float, ...] = (0.9, 1.1)
+    # Re-align the short clips of s2l_dataset.MEASURED_OFFSETS by the offsets the cross-validation measured.
+    measured_offsets: bool = False
     seed: int = 0
 
 
@@ -116,8 +118,10 @@ class Split:
 
 def prepare(config: TrainConfig) -> Split:
     """Load clips, split by speaker, augment train audio, fit feature stats."""
+    offsets = ds.MEASURED_OFFSETS if config.measured_offsets else None
     clips = [c for v in ds.talking_videos(config.data)
-             if (c := ds.build_clip(v, config.cache, ds.speaker_of(v) not in config.validation_speakers)) is not None]
+             if (c := ds.build_clip(v, config.cache, ds.speaker_of(v) not in config.validation_speakers,
+                                    offsets)) is not None]
     if not clips:
         raise SpaceStudioError(f"No usable talking videos under {config.data / 'talking'}")
     val = [c for c in clips if c.speaker in config.validation_speakers]
@@ -284,11 +288,14 @@ def train_step(model, opt, batch, cfg: TrainConfig, sampling: float) -> float:
     return float(loss.detach())
 
 
-def train(config: TrainConfig, progress: Progress | None = None) -> dict:
-    """Train, evaluate on held-out speakers, save weights + model card; returns metrics."""
+def train(config: TrainConfig, progress: Progress | None = None, split: Split | None = None) -> dict:
+    """Train, evaluate on held-out speakers, save weights + model card; returns metrics.
+
+    ``split``: clips already prepared (the cross-validation cuts every fold's split from
+    one prepared pool, core.training.crossval_pool); None: ``prepare(config)``."""
     torch.manual_seed(config.seed)
     rng = np.random.default_rng(config.seed)
-    split = prepare(config)
+    split = prepare(config) if split is None else split
     model = Speech2Landmarks(config.model)
     opt = torch.optim.AdamW(model.parameters(), lr=config.lr, weight_decay=1e-4)
     deadline, step, losses = time.monotonic() + 60 * config.minutes, 0, []
@@ -336,7 +343,7 @@ class WeightAverage:
 
 def evaluate(model: Speech2Landmarks, split: Split) -> dict:
     """Held-out L1 and mouth-openness Pearson r for the model and two baselines."""
-    from core.motion.s2l_inference import mouth_openness
+    from core.landmarks.face_geometry import mouth_openness
 
     model.eval()
     rows = {}
@@ -355,6 +362,8 @@ def evaluate(model: Speech2Landmarks, split: Split) -> dict:
             "r_energy": ds.pearson_or_zero(_energy(clip.mfcc), real),
             **_silence_openness(clip.mfcc, mouth_openness(pred), real),
         }
+    if not rows:  # trained on everyone (--all-speakers): the cross-validation measures the recipe
+        return {"held_out": {}, "held_out_mean": {}}
     mean = {k: float(np.mean([r[k] for r in rows.values()])) for k in next(iter(rows.values()))}
     return {"held_out": rows, "held_out_mean": mean}
 
@@ -412,7 +421,9 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
             f"| {r['r_energy']:.3f} | {r['open_quiet_pred']:.3f} / {r['open_quiet_real']:.3f} |"
             for n, r in metrics["held_out"].items()]
     m = metrics["held_out_mean"]
-    labelled = sorted({ds.EMOTIONS[int(c.emotion.argmax())] for c in split.train})
+    originals = [c for c in split.train if not is_tempo_copy(c)]
+    labelled = sorted({ds.EMOTIONS[int(c.emotion.argmax())] for c in originals})
+    emotional = sum(int(c.emotion.argmax()) != 0 for c in originals)
     return "\n".join([
         "# S2L small (Speech2Landmarks)", "",
         f"s2l_small.pt sha256: {digest}", "",
@@ -421,6 +432,7 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
         f"{' --phones weights/phones/phone_net.pt' if config.model.phone_features else ''}"
         f"{' --apc weights/apc/apc.pt' if config.model.apc_features else ''}"
         f"{_list_option('--reverb', config.reverb_times)}{_list_option('--tempo', config.tempo_speeds)}"
+        f"{'' if config.validation_speakers else ' --all-speakers'}"
         "` (CPU, 1 thread, "
         f"{metrics['steps']} steps).", "",
         *_phone_lines(config),
@@ -436,7 +448,24 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
         ".", "",
         "## Training clips (faces from core.training.face_tracks, 30 fps)",
         *map(clip_line, [c for c in split.train if not is_tempo_copy(c)]), *_tempo_lines(config), "",
-        "## Held-out speakers (never trained on)", *map(clip_line, split.val), "",
+        *(_held_out_lines(split, rows, m) if split.val else
+          ["## Held-out speakers", "None: trained on every person; the leave-speakers-out cross-validation "
+           "(core.training.crossval_s2l) measures the recipe.", ""]),
+        "## Emotion (FiLM)",
+        f"Emotion labels present in training data: {labelled}; {emotional} of {len(originals)} training clips carry "
+        "a non-neutral label (from MEAD or CREMA-D file names: core.training.s2l_dataset.emotion_of), every other "
+        "clip is assumed neutral. The FiLM layers have not been shown to express emotion: emotional expression "
+        "should come from core.motion.emotion_expression.",
+        "",
+    ])
+
+
+def _held_out_lines(split: Split, rows: list[str], m: dict) -> list[str]:
+    """The card's held-out people and the trainer's scores on them."""
+    return [
+        "## Held-out speakers (never trained on)",
+        *(f"- {c.speaker} `{c.name}` {len(c.mfcc)} frames, emotion {ds.EMOTIONS[int(c.emotion.argmax())]}"
+          for c in split.val), "",
         "Mouth openness = inner-lip gap (62-66) / mouth width (48-54); r = Pearson r with the real track;",
         "the model starts from the clip's first real frame (mouth closed by core.motion.rest_face, as at",
         "inference) and feeds back its own output.", "",
@@ -444,14 +473,7 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
         "|---|---|---|---|---|---|---|", *rows,
         f"| **mean** | | {m['l1']:.4f} | {m['l1_still_face']:.4f} | {m['r_model']:.3f} | "
         f"{m['r_energy']:.3f} | {m['open_quiet_pred']:.3f} / {m['open_quiet_real']:.3f} |", "",
-        "Still-face baseline r is 0 by definition (a constant has no correlation).", "",
-        "## Emotion (FiLM)",
-        f"Emotion labels present in training data: {labelled}. Only one short MEAD clip (M030, sad) has an "
-        "emotion label and audio; every other clip is assumed neutral. The FiLM layers therefore learned "
-        "essentially nothing usable about emotion: treat emotion conditioning as untrained (identity at "
-        "init for labels never seen). Emotional expression should come from core.motion.emotion_expression.",
-        "",
-    ])
+        "Still-face baseline r is 0 by definition (a constant has no correlation).", ""]
 
 
 def _list_option(flag: str, values: Sequence[float]) -> str:
@@ -532,6 +554,8 @@ def add_recipe_options(parser: argparse.ArgumentParser) -> None:
                         help="add a room-reverb copy of every training clip per reverberation time (s)")
     parser.add_argument("--tempo", type=float, nargs="*", default=list(TrainConfig.tempo_speeds), metavar="SPEED",
                         help="add a speed-perturbed copy of every training clip per speed (none: --tempo alone)")
+    parser.add_argument("--measured-offsets", action="store_true",
+                        help="re-align short clips by the sound/picture offsets the cross-validation measured")
     parser.add_argument("--seed", type=int, default=TrainConfig.seed,
                         help="training seed (one recipe's seeds differ by about ±0.04 r0)")
 
@@ -556,6 +580,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="average the weights of every step after this share of training (1: off)")
     parser.add_argument("--mfcc-dims", type=int, default=40, help="leading MFCCs the model reads (with --phones)")
     add_apc_options(parser)
+    parser.add_argument("--all-speakers", action="store_true",
+                        help="hold nobody out (the shipped weights; the cross-validation measures the recipe)")
     parser.add_argument("--speaker-balance", type=float, default=TrainConfig.speaker_balance,
                         help="person share ∝ frames ** this (1: by length, 0: equal)")
     add_recipe_options(parser)
@@ -569,7 +595,8 @@ def main(argv: Sequence[str] | None = None) -> int:
                       teacher_phone_rate=args.teacher_phones, seed=args.seed,
                       speaker_balance=args.speaker_balance, average_from=args.average_from,
                       openness_weight=args.openness_weight, reverb_times=tuple(args.reverb),
-                      tempo_speeds=tuple(args.tempo))
+                      tempo_speeds=tuple(args.tempo), measured_offsets=args.measured_offsets,
+                      validation_speakers=() if args.all_speakers else TrainConfig.validation_speakers)
     metrics = train(cfg, lambda s, n, info: print(f"step {s} {info}", flush=True))
     print(json.dumps(metrics["held_out_mean"], indent=1))
     return 0

@@ -85,3 +85,17 @@ def test_av_offset_leaves_synced_and_short_clips_alone():
     assert ds.av_offset(openness.copy(), _talking_track(openness)) == 0
     late = np.roll(openness, 6)[:90]
     assert ds.av_offset(late, _talking_track(openness[:90])) == 0  # 3 s: too short to trust
+
+
+@pytest.mark.skipif(not (DATA / "talking").is_dir(), reason="../shared/data absent")
+def test_a_measured_offset_realigns_a_clip_too_short_for_av_offset():
+    video = DATA / "talking/rizkiarm__LipNet/bbaf2n.mpg"  # 3 s: av_offset leaves it alone
+    plain = ds.build_clip(video, None)
+    late = ds.build_clip(video, None, offsets={"rizkiarm__LipNet/bbaf2n.mpg": 3})
+    assert plain is not None and late is not None
+    np.testing.assert_array_equal(late.mfcc[0], plain.mfcc[3])  # the face of frame t hears frame t + 3
+    np.testing.assert_array_equal(late.points[0], plain.points[0])
+    assert len(late.mfcc) == len(plain.mfcc) - 3
+    from core.evaluation.crossval import SPEAKERS
+
+    assert set(ds.MEASURED_OFFSETS) <= set(SPEAKERS)  # keys of real clips

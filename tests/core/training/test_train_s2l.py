@@ -95,3 +95,32 @@ def test_a_tempo_copy_of_a_real_clip_has_every_variant_and_its_phones_on_its_own
     assert len(variants) == 7 and all(v.shape == copy.mfcc.shape for v in variants)  # + pitch ×2, EQ ×2, noise, room
     teacher = retime(_teacher_phones(clip, video))
     assert teacher.shape == (len(copy.mfcc), 40) and np.all(teacher.sum(1) == 1)
+
+
+def test_a_model_trained_on_everyone_reports_no_held_out_scores():
+    from core.audio.features import FeatureStats
+    from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks
+    from core.training.train_s2l import Split, evaluate
+
+    stats = FeatureStats(np.zeros(40, np.float32), np.ones(40, np.float32))
+    model = Speech2Landmarks(S2LConfig(conv_layers=2, symmetric_layers=1, lookahead=1))
+    assert evaluate(model, Split([], [], {}, stats)) == {"held_out": {}, "held_out_mean": {}}
+
+
+def test_the_card_of_weights_trained_on_everyone_says_so_and_counts_emotional_clips():
+    from core.audio.features import FeatureStats
+    from core.training.train_s2l import Split, TrainConfig, model_card
+
+    sad = ds.Clip("MEAD_sad", "m", np.zeros((40, 40), np.float32), np.zeros((40, 68, 2), np.float32),
+                  ds.emotion_of(Path("MEAD_M030_sad_001.mp4")))
+    split = Split([_clip("a", 90), sad], [], {}, FeatureStats(np.zeros(40, np.float32), np.ones(40, np.float32)))
+    card = model_card(split, TrainConfig(validation_speakers=()), {"held_out": {}, "held_out_mean": {}, "steps": 3},
+                      "abc")
+    assert "--all-speakers" in card and "None: trained on every person" in card
+    assert "1 of 2 training clips carry a non-neutral label" in card and "nan" not in card
+    split.val.append(_clip("b", 90))
+    held = model_card(split, TrainConfig(), {"steps": 3, "held_out": {"x": dict.fromkeys(
+        ("frames", "l1", "l1_still_face", "r_model", "r_energy", "open_quiet_pred", "open_quiet_real"), 1.0)},
+        "held_out_mean": dict.fromkeys(("l1", "l1_still_face", "r_model", "r_energy", "open_quiet_pred",
+                                        "open_quiet_real"), 1.0)}, "abc")
+    assert "--all-speakers" not in held and "| **mean** |" in held and "- b `b90` 90 frames" in held

@@ -112,7 +112,7 @@ def _mean(rows: list[dict[str, float]]) -> dict[str, float]:
 
 def score_clip(ctx, video: Path, model, frames_per_clip: int = FRAMES_PER_CLIP) -> ClipScores | None:
     """Self-reenactment scores of one video (None: too few frames with a face)."""
-    from core.motion.s2l_inference import mouth_openness
+    from core.landmarks.face_geometry import mouth_openness
     from core.render.neural_renderer import NeuralRenderer
     from core.landmarks.video_face_track import load_or_extract
     from core.training.renderer_dataset import face_at, read_frames, track_rigs

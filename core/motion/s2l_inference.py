@@ -32,8 +32,6 @@ from core.progress import ProgressCallback
 from core.weights_location import shipped_weights
 from core.weights_file import verify_sha256
 
-MOUTH_WIDTH = (48, 54)
-INNER_LIP_GAP = (62, 66)
 N_EMOTIONS = 8
 FEATURE_CLIP = 3.0  # standardised MFCCs beyond ±3 σ are out of the training range
 DEFAULT_WEIGHTS = shipped_weights("s2l", "s2l_small.pt")
@@ -42,15 +40,6 @@ DEFAULT_WEIGHTS = shipped_weights("s2l", "s2l_small.pt")
 STREAM_FRAMES = 9000
 
 FrameProgress = Callable[[int, int], None]  # (frames done, frames in all)
-
-
-def mouth_openness(points: np.ndarray) -> np.ndarray:
-    """Inner-lip gap (62↔66) over mouth width (48↔54) for ...×68×2|3 points."""
-    a, b = INNER_LIP_GAP
-    gap = np.linalg.norm(points[..., b, :2] - points[..., a, :2], axis=-1)
-    a, b = MOUTH_WIDTH
-    width = np.linalg.norm(points[..., b, :2] - points[..., a, :2], axis=-1)
-    return gap / np.maximum(width, 1e-6)
 
 
 def verify_checksum(path: Path) -> None:

@@ -23,7 +23,7 @@ import numpy as np
 
 from core.landmarks.face_landmarks import LID_POINTS, FaceLandmarks, HeadPose
 from core.landmarks.normalized_space import poses_to_image
-from core.motion.s2l_inference import mouth_openness
+from core.landmarks.face_geometry import mouth_openness
 from core.render.neural_face_crop import crop_box, extract_crop, landmark_drawing
 from core.landmarks.video_face_track import FaceTrack, load_or_extract
 

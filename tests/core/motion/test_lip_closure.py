@@ -6,7 +6,7 @@ import numpy as np
 
 from core.audio.phone_net import PHONES
 from core.motion.lip_closure import CLOSURE_GAIN, close_on_bilabials, closure_gate
-from core.motion.s2l_inference import mouth_openness
+from core.landmarks.face_geometry import mouth_openness
 from tests.core.evaluation.synthetic import face_with_openness
 
 

@@ -14,7 +14,8 @@ from core.audio.audio_io import Audio, load_audio
 from core.audio.features import log_energy_per_frame, mfcc_per_frame
 from core.errors import ModelWeightsError
 from core.landmarks.face_template import load_template
-from core.motion.s2l_inference import DEFAULT_WEIGHTS, SpeechToLandmarks, mouth_openness
+from core.landmarks.face_geometry import mouth_openness
+from core.motion.s2l_inference import DEFAULT_WEIGHTS, SpeechToLandmarks
 from tests.core.audio.speech_fixture import espeak_wav
 
 torch.set_num_threads(1)

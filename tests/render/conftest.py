@@ -39,3 +39,4 @@ def renderer(ctx: moderngl.Context, drawn: tuple[np.ndarray, FaceLandmarks]):
     warp = MeshWarpRenderer(ctx, image, face, (image.shape[1], image.shape[0]))
     yield warp
     warp.release()
+

@@ -7,16 +7,13 @@ import numpy as np
 import pytest
 
 from core.landmarks.face_landmarks import RIG_LOWER_LIDS, RIG_UPPER_LIDS, FaceLandmarks
-from core.render.drawn_style import DrawnStyleRenderer
 from tests.drawn_face import LIP_LOWER, SKIN
+from tests.render.render_helpers import drawn_style_renderer
 
 
 @pytest.fixture(scope="module")
 def drawn_renderer(gl_session: moderngl.Context, drawn: tuple[np.ndarray, FaceLandmarks]):
-    image, face = drawn
-    renderer = DrawnStyleRenderer(gl_session, image, face, (image.shape[1], image.shape[0]))
-    yield renderer
-    renderer.release()
+    yield from drawn_style_renderer(gl_session, drawn)
 
 
 def _mouth_width(rig: np.ndarray) -> float:

@@ -16,6 +16,7 @@ from core.portrait_setup import prepare_portrait
 from core.render.delaunay_warp import MeshWarpRenderer
 from core.render.drawn_style import DrawnStyleRenderer, head_motion, still_rig
 from core.render.warp_mesh import clamp_rig
+from tests.render.render_helpers import drawn_style_renderer
 
 SAMPLE = Path(__file__).resolve().parents[2] / "resources" / "sample"
 
@@ -58,10 +59,7 @@ def sample() -> tuple[np.ndarray, FaceLandmarks]:
 
 @pytest.fixture(scope="module")
 def sample_renderer(gl_session: moderngl.Context, sample: tuple[np.ndarray, FaceLandmarks]):
-    image, face = sample
-    renderer = DrawnStyleRenderer(gl_session, image, face, (image.shape[1], image.shape[0]))
-    yield renderer
-    renderer.release()
+    yield from drawn_style_renderer(gl_session, sample)
 
 
 @pytest.mark.parametrize("name", list(RIGS))

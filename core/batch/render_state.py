@@ -1,6 +1,5 @@
 """What a batch worker keeps between rows to draw frames: one GL context, the frame
-renderers of the portraits it has seen, the renderer choice per portrait, and an
-encoder fed from a writer thread so drawing the next frame overlaps sending this one.
+renderers of the portraits it has seen, and the renderer choice per portrait.
 
 The frames are the ones ``space-studio render`` draws for the same row: the same
 renderer choice (``auto`` resolved by core.render.render_choice, as the CLI does),
@@ -13,16 +12,13 @@ checks a batch row's frames against a separate ``render`` of it).
 from __future__ import annotations
 
 import hashlib
-import queue
-import threading
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 
 KEEP_RENDERERS = 2  # a character's lines share a portrait; two cover alternating dialogue
-QUEUED_FRAMES = 4  # frames drawn ahead of the encoder (each 1 MB at 512², 16 MB at 2048²)
 
 
 def content_key(*paths: Path | None) -> str:
@@ -97,42 +93,3 @@ class WorkerRenderer:
             self._ctx.release()
             self._ctx = None
 
-
-def encode_overlapped(path: Path, frames: Iterable[np.ndarray], size: tuple[int, int], fps: float,
-                      audio: Path, total: int) -> Path:
-    """``core.export.video_export.export_video`` with the frames handed to the encoder by a
-    writer thread: the pipe to ffmpeg blocks while it encodes, and meanwhile this thread
-    draws the next frames. The same writer and settings, so the same file."""
-    from core.export.video_export import VideoWriter
-
-    writer = VideoWriter(path, size, fps, audio, total)
-    handoff: queue.Queue = queue.Queue(QUEUED_FRAMES)
-    failure: list[BaseException] = []
-
-    def feed() -> None:
-        while (frame := handoff.get()) is not None:
-            if failure:
-                continue  # drain, so the drawing thread never blocks on a dead writer
-            try:
-                writer.write(frame)
-            except BaseException as err:  # noqa: BLE001 - handed back to the drawing thread
-                failure.append(err)
-
-    thread = threading.Thread(target=feed, name="batch-encoder", daemon=True)
-    thread.start()
-    try:
-        for frame in frames:
-            if failure:
-                break
-            handoff.put(frame)
-    except BaseException:
-        handoff.put(None)
-        thread.join()
-        writer.abort()
-        raise
-    handoff.put(None)
-    thread.join()
-    if failure:
-        writer.abort()
-        raise failure[0]
-    return writer.close()

@@ -247,7 +247,8 @@ def _write_frames(animation, path: Path, kind: str, requested: str, portrait_key
     """mp4 or png as ``space-studio render`` writes them (default size, no mouth set or
     background option), drawn with the worker's kept GL context and renderers."""
     global _frames_state
-    from core.batch.render_state import WorkerRenderer, encode_overlapped
+    from core.batch.render_state import WorkerRenderer
+    from core.export.video_export import export_video
     from core.export.output_check import check_free_space, estimated_bytes
     from core.pipeline import output_size
     from core.render.frame_style import FrameStyle
@@ -265,7 +266,7 @@ def _write_frames(animation, path: Path, kind: str, requested: str, portrait_key
 
         export_png_sequence(path, frames, total)
     else:
-        encode_overlapped(path, frames, size, animation.motion.fps, animation.audio_path, total)
+        export_video(path, frames, size, animation.motion.fps, animation.audio_path, total)
 
 
 def _write_rig(animation, cues, path: Path, kind: str) -> None:

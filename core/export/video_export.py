@@ -14,8 +14,10 @@ The output appears only when ``close`` succeeds (see ``atomic_output``); a cance
 from __future__ import annotations
 
 import os
+import queue
 import subprocess
 import tempfile
+import threading
 import wave
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -29,6 +31,7 @@ from core.export.atomic_output import commit_file, discard, reserve_file, write_
 from core.input_limits import one_line
 
 SAMPLE_RATE = 16_000
+QUEUED_FRAMES = 4  # frames drawn ahead of the encoder (each 1 MB at 512², 16 MB at 2048²)
 ProgressCallback = Callable[[int, int], None]  # (frames done, frames total or 0)
 CancelCheck = Callable[[], bool]
 
@@ -213,12 +216,40 @@ def export_video(
     progress: ProgressCallback | None = None,
     cancel: CancelCheck | None = None,
 ) -> Path:
-    """Encode ``frames`` (total_frames of them) with ``audio`` into an mp4 at ``path``."""
+    """Encode ``frames`` (total_frames of them) with ``audio`` into an mp4 at ``path``.
+
+    A writer thread hands the frames to the encoder: the pipe to ffmpeg blocks while it
+    encodes, and meanwhile the caller's ``frames`` iterator draws the next ones (GL work
+    stays on the caller's thread). ``progress`` and ``cancel`` are called from the writer
+    thread; a failure there (Cancelled included) is raised here, and nothing is left at ``path``."""
     writer = VideoWriter(path, size, fps, audio, total_frames, progress=progress, cancel=cancel)
+    handoff: queue.Queue = queue.Queue(QUEUED_FRAMES)
+    failure: list[BaseException] = []
+
+    def feed() -> None:
+        while (frame := handoff.get()) is not None:
+            if failure:
+                continue  # drain, so the drawing thread never blocks on a dead writer
+            try:
+                writer.write(frame)
+            except BaseException as err:  # noqa: BLE001 - handed back to the drawing thread
+                failure.append(err)
+
+    thread = threading.Thread(target=feed, name="mp4-encoder", daemon=True)
+    thread.start()
     try:
         for frame in frames:
-            writer.write(frame)
+            if failure:
+                break
+            handoff.put(frame)
     except BaseException:
+        handoff.put(None)
+        thread.join()
         writer.abort()
         raise
+    handoff.put(None)
+    thread.join()
+    if failure:
+        writer.abort()
+        raise failure[0]
     return writer.close()

@@ -19,7 +19,7 @@ from __future__ import annotations
 import numpy as np
 
 from core.animation.keyframes import Curve
-from core.animation.mouth_shape_lips import _set_gap, inner_gap
+from core.animation.mouth_shape_lips import set_gap, inner_gap
 
 MAX_OPENING_GAIN = 2.0  # twice the model's widest opening is already a shout
 DEFAULT_GAIN = 1.0
@@ -44,7 +44,7 @@ def scaled_opening(points: np.ndarray, gain: np.ndarray | None, rest_points: np.
     gap = inner_gap(points)
     target = np.where(gap > rest_gap, rest_gap + (gap - rest_gap) * gain, gap)
     out = np.array(points, np.float64, copy=True)
-    _set_gap(out, target)
+    set_gap(out, target)
     return out
 
 

@@ -60,7 +60,7 @@ def shaped_lips(points: np.ndarray, shape: str, rest_points: np.ndarray) -> np.n
     out = np.array(points, np.float64, copy=True)
     _set_width(out, SHAPE_WIDTH[shape] * rest_width)
     _pucker(out, SHAPE_ROUNDING.get(shape, 0.0), rest_width)
-    _set_gap(out, target_gap)
+    set_gap(out, target_gap)
     return out
 
 
@@ -81,7 +81,7 @@ def _pucker(points: np.ndarray, rounding: float, rest_width: float) -> None:
     points[:, OUTER_LOWER, 1] += push * OUTER_TAPER
 
 
-def _set_gap(points: np.ndarray, target: float) -> None:
+def set_gap(points: np.ndarray, target: float) -> None:
     change = (target - inner_gap(points))[:, None]  # T×1
     points[:, INNER_LOWER, 1] += LOWER_SHARE * change
     points[:, OUTER_LOWER, 1] += LOWER_SHARE * change * OUTER_TAPER

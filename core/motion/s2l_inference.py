@@ -23,6 +23,7 @@ from core.audio.voice_activity import voice_activity, widen
 from core.motion.rest_face import closed_mouth
 from core.motion.s2l_step import LoopState, export_step, run_loop
 from core.motion.lip_closure import close_on_bilabials
+from core.motion.mouth_gain import scaled_mouth
 from core.motion.mouth_smoothing import SIGMA_SECONDS, smoothed_mouth
 from core.motion.portrait_start import portrait_weight, start_on_portrait
 from core.motion.silence_rest import blend_to_rest, speech_gate
@@ -50,8 +51,10 @@ def verify_checksum(path: Path) -> None:
 class SpeechToLandmarks:
     """A loaded S2L model ready to predict."""
 
-    def __init__(self, model, stats: FeatureStats, feature_norm: str = "global", phones=None, apc=None) -> None:
+    def __init__(self, model, stats: FeatureStats, feature_norm: str = "global", phones=None, apc=None,
+                 mouth_gain: float = 1.0) -> None:
         self.model = model.eval()
+        self.mouth_gain = mouth_gain  # core.motion.mouth_gain: calibrated widening of the mouth motion
         self.stats = stats
         self.feature_norm = feature_norm  # "utterance": per-clip CMVN before the global stats
         self.phones = phones  # core.audio.phone_net.PhonePosteriors when the model listens through it
@@ -76,7 +79,7 @@ class SpeechToLandmarks:
         phones = _phone_net(path, ckpt) if model.cfg.phone_features else None
         apc = _apc(path, ckpt) if model.cfg.apc_features else None
         return cls(model, FeatureStats.from_dict(ckpt["feature_stats"]), str(ckpt.get("feature_norm", "global")),
-                   phones, apc)
+                   phones, apc, float(ckpt.get("mouth_gain", 1.0)))
 
     def predict(self, mfcc: np.ndarray, face0: np.ndarray,
                 emotion: np.ndarray | None = None, warmup_frames: int = 0,
@@ -182,7 +185,9 @@ class SpeechToLandmarks:
             if phones is not None:
                 speech = _rescued_in_noise(speech, phones[: len(speech), 0] < 0.5)
             gate = speech_gate(speech, fps)
-        return _shaped_mouth(motion, face0, fps, phones, gate, _labelled(progress, "Shaping the mouth")), mfcc, phones
+        shaped = _shaped_mouth(motion, face0, fps, phones, gate, _labelled(progress, "Shaping the mouth"),
+                               self.mouth_gain)
+        return shaped, mfcc, phones
 
     def _heard_phones(self, audio: Audio, mfcc: np.ndarray, fps: float, transcript: str | None,
                       progress: FrameProgress | None = None) -> np.ndarray | None:
@@ -216,9 +221,10 @@ class SpeechToLandmarks:
 
 
 def _shaped_mouth(motion: np.ndarray, face0: np.ndarray, fps: float, phones: np.ndarray | None,
-                  gate: np.ndarray | None, progress: FrameProgress | None) -> np.ndarray:
+                  gate: np.ndarray | None, progress: FrameProgress | None, gain: float = 1.0) -> np.ndarray:
     """The model's T×68×2 motion with the lips shut on bilabials (``phones``), the mouth at
-    rest in pauses (``gate``, core.motion.silence_rest), jaw and lips smoothed, and the
+    rest in pauses (``gate``, core.motion.silence_rest), jaw and lips smoothed, the openings
+    widened by the calibrated ``gain`` (core.motion.mouth_gain), and the
     portrait's own mouth on the first frames, STREAM_FRAMES at a time: each step copies
     its input, so the whole line at once would hold several 0.1 GB copies for two hours.
     Blocks overlap by the smoothing's reach, so the frames equal one pass."""
@@ -233,7 +239,9 @@ def _shaped_mouth(motion: np.ndarray, face0: np.ndarray, fps: float, phones: np.
             part = close_on_bilabials(part, rest, phones[lo:hi])
         if gate is not None:
             part = blend_to_rest(part, rest, gate[lo:hi])
-        out[start:stop] = smoothed_mouth(part, fps)[start - lo: stop - lo]
+        # Widened after the smoothing: smoothed before, the widened openings would leak into
+        # the closed frames beside them (/m b p/ closed 0.92 instead of 0.95, cross-validated).
+        out[start:stop] = scaled_mouth(smoothed_mouth(part, fps), rest, gain)[start - lo: stop - lo]
         if progress is not None:
             progress(stop, frames)
     # The portrait's mouth fades out within seconds; past the frames where its float32 weight

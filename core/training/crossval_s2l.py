@@ -51,6 +51,7 @@ class CrossValConfig:
     lookahead: int = 8
     phone_net: Path | None = PHONE_WEIGHTS  # PhoneNet weights S2L listens through; None: MFCCs only
     openness_weight: float = TrainConfig.openness_weight
+    amplitude_weight: float = TrainConfig.amplitude_weight
     seed: int = TrainConfig.seed
     apc: Path | None = APC_WEIGHTS  # APC weights S2L also listens through; None: none
     reverb_times: tuple[float, ...] = TrainConfig.reverb_times
@@ -65,7 +66,8 @@ def fold_train_config(config: CrossValConfig, fold: Fold) -> TrainConfig:
                       apc_features=apc_width(config.apc))
     return TrainConfig(data=config.data, out=config.out / f"fold{fold.index}", max_steps=config.steps,
                        validation_speakers=fold.test_speakers, model=model, phone_net=config.phone_net, apc=config.apc,
-                       openness_weight=config.openness_weight, seed=config.seed, reverb_times=config.reverb_times,
+                       openness_weight=config.openness_weight, amplitude_weight=config.amplitude_weight,
+                       seed=config.seed, reverb_times=config.reverb_times,
                        tempo_speeds=config.tempo_speeds, measured_offsets=config.measured_offsets)
 
 
@@ -123,6 +125,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="MFCCs only")
     add_apc_options(parser)
     add_recipe_options(parser)
+    parser.add_argument("--calibrate-gain", action="store_true",
+                        help="then give each fold model the mouth gain fitted on the other folds' clips and "
+                             "score those in --out/gain (core.training.crossval_gain)")
     parser.add_argument("--score-only", action="store_true",
                         help="re-score the fold models already in --out (no training) and rewrite the report")
     parser.add_argument("--fractions", type=float, nargs="+", default=[1.0], metavar="SHARE",
@@ -134,7 +139,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     torch.set_num_threads(1)
     config = CrossValConfig(args.data, args.out, args.folds, args.steps, args.lookahead, args.phones,
                             args.openness_weight, args.seed, args.apc, tuple(args.reverb), tuple(args.tempo),
-                            args.measured_offsets)
+                            args.measured_offsets, amplitude_weight=args.amplitude_weight)
     pool = None if args.score_only else build_pool(base_train_config(config))
     for fraction in args.fractions:
         out = config.out if fraction >= 1 else config.out / f"fraction_{fraction:g}"
@@ -142,6 +147,11 @@ def main(argv: Sequence[str] | None = None) -> int:
                      only_folds=None if fraction >= 1 else args.curve_folds, pool=pool)
         print(result.table())
         print(f"report: {out / 'report.md'}", flush=True)
+    if args.calibrate_gain:
+        from core.training.crossval_gain import calibrate
+
+        print(calibrate(config.out, config.data, config.folds).table())
+        print(f"report: {config.out / 'gain' / 'report.md'}", flush=True)
     return 0
 
 

@@ -30,7 +30,8 @@ from core.errors import SpaceStudioError
 from core.audio.features import utterance_normalized
 from core.motion.rest_face import closed_mouth, reference_face
 from core.weights_file import sha256_of, write_sha256_sidecar
-from core.motion.speech2landmarks import S2LConfig, Speech2Landmarks, openness_correlation_loss, s2l_loss
+from core.motion.speech2landmarks import (S2LConfig, Speech2Landmarks, amplitude_loss,
+                                          openness_correlation_loss, s2l_loss)
 from core.training import s2l_dataset as ds
 from core.training.model_record import save_checkpoint, write_metrics
 from core.training.room_reverb import reverberant
@@ -75,6 +76,11 @@ class TrainConfig:
     reverb_times: tuple[float, ...] = (0.3, 0.7)  # same r0 on clean clips, +0.01 in a reverberant room, fewer open pauses
     # Weight of openness_correlation_loss beside the L1 landmark loss (0: L1 only).
     openness_weight: float = 0.0
+    # Weight of amplitude_loss (each window's mouth moves as far as the real one) beside L1.
+    amplitude_weight: float = 0.0
+    # Gain on the mouth motion about the rest face stored with the weights (core.motion.mouth_gain);
+    # fitted out of person by the cross-validation (core.training.crossval_gain), 1: none.
+    mouth_gain: float = 1.0
     # Speeds of extra speed-perturbed copies of every training clip (core.training.tempo_copies):
     # cross-validated r0 +0.014 on two seeds; 0.8-1.2 was worse on both (model card).
     tempo_speeds: tuple[float, ...] = (0.9, 1.1)
@@ -279,6 +285,8 @@ def train_step(model, opt, batch, cfg: TrainConfig, sampling: float) -> float:
     if cfg.openness_weight:
         loss = loss + cfg.openness_weight * (openness_correlation_loss(first, target)
                                              + openness_correlation_loss(second, target))
+    if cfg.amplitude_weight:
+        loss = loss + cfg.amplitude_weight * (amplitude_loss(first, target) + amplitude_loss(second, target))
     if not torch.isfinite(loss):
         raise SpaceStudioError("S2L training diverged (the loss is not finite); lower --lr")
     opt.zero_grad()
@@ -392,6 +400,8 @@ def save(model: Speech2Landmarks, split: Split, config: TrainConfig, metrics: di
         from core.audio.apc import DEFAULT_WEIGHTS as APC_WEIGHTS
 
         extra["apc_sha256"] = _companion_beside(config.apc or APC_WEIGHTS, APC_WEIGHTS, config.out)
+    if config.mouth_gain != 1.0:
+        extra["mouth_gain"] = float(config.mouth_gain)
     digest = save_checkpoint(path, model, config.model.to_dict(), split.stats, ds.FEATURE_FPS,
                              feature_norm=config.feature_norm, **extra)
     write_metrics(config.out, metrics, config, train=[c.name for c in split.train],
@@ -432,6 +442,8 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
         f"{' --phones weights/phones/phone_net.pt' if config.model.phone_features else ''}"
         f"{' --apc weights/apc/apc.pt' if config.model.apc_features else ''}"
         f"{_list_option('--reverb', config.reverb_times)}{_list_option('--tempo', config.tempo_speeds)}"
+        f"{f' --amplitude-weight {config.amplitude_weight:g}' if config.amplitude_weight else ''}"
+        f"{f' --mouth-gain {config.mouth_gain:g}' if config.mouth_gain != 1.0 else ''}"
         f"{'' if config.validation_speakers else ' --all-speakers'}"
         "` (CPU, 1 thread, "
         f"{metrics['steps']} steps).", "",
@@ -550,6 +562,9 @@ def add_recipe_options(parser: argparse.ArgumentParser) -> None:
     """--openness-weight, --reverb, --tempo and --seed, shared by this trainer and the cross-validation."""
     parser.add_argument("--openness-weight", type=float, default=TrainConfig.openness_weight,
                         help="weight of the mouth-openness correlation loss beside L1 (0: L1 only)")
+    parser.add_argument("--amplitude-weight", type=float, default=TrainConfig.amplitude_weight,
+                        help="weight of the mouth-amplitude loss beside L1: each window's mouth moves as far "
+                             "as the real one (0: L1 only)")
     parser.add_argument("--reverb", type=float, nargs="*", default=list(TrainConfig.reverb_times), metavar="RT60",
                         help="add a room-reverb copy of every training clip per reverberation time (s)")
     parser.add_argument("--tempo", type=float, nargs="*", default=list(TrainConfig.tempo_speeds), metavar="SPEED",
@@ -580,12 +595,17 @@ def main(argv: Sequence[str] | None = None) -> int:
                         help="average the weights of every step after this share of training (1: off)")
     parser.add_argument("--mfcc-dims", type=int, default=40, help="leading MFCCs the model reads (with --phones)")
     add_apc_options(parser)
+    parser.add_argument("--mouth-gain", type=float, default=TrainConfig.mouth_gain,
+                        help="gain on the mouth motion about the rest face, stored with the weights "
+                             "(fit it with the cross-validation's --calibrate-gain; 1: none)")
     parser.add_argument("--all-speakers", action="store_true",
                         help="hold nobody out (the shipped weights; the cross-validation measures the recipe)")
     parser.add_argument("--speaker-balance", type=float, default=TrainConfig.speaker_balance,
                         help="person share ∝ frames ** this (1: by length, 0: equal)")
     add_recipe_options(parser)
     args = parser.parse_args(argv)
+    if args.mouth_gain <= 0:
+        parser.error("--mouth-gain must be above 0")
     torch.set_num_threads(1)
     model = S2LConfig(conv_layers=max(8, args.lookahead + 4), symmetric_layers=args.lookahead,
                       lookahead=args.lookahead, phone_features=args.phones is not None, mfcc_dims=args.mfcc_dims,
@@ -594,7 +614,9 @@ def main(argv: Sequence[str] | None = None) -> int:
                       feature_norm=args.feature_norm, model=model, phone_net=args.phones,
                       teacher_phone_rate=args.teacher_phones, seed=args.seed,
                       speaker_balance=args.speaker_balance, average_from=args.average_from,
-                      openness_weight=args.openness_weight, reverb_times=tuple(args.reverb),
+                      openness_weight=args.openness_weight, amplitude_weight=args.amplitude_weight,
+                      mouth_gain=args.mouth_gain,
+                      reverb_times=tuple(args.reverb),
                       tempo_speeds=tuple(args.tempo), measured_offsets=args.measured_offsets,
                       validation_speakers=() if args.all_speakers else TrainConfig.validation_speakers)
     metrics = train(cfg, lambda s, n, info: print(f"step {s} {info}", flush=True))

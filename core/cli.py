@@ -11,6 +11,7 @@ from core.crash_log import crash_message, write_crash_log
 from core.errors import Cancelled, SpaceStudioError
 from core.input_limits import one_line
 from core.progress import Progress, TextProgressBar
+from core.weights_location import S2L_MODEL_HELP, s2l_weights
 
 SUBCOMMANDS = ("render", "motion", "landmarks", "render-project", "evaluate", "train", "cues", "batch")
 EXIT_ERROR = 1
@@ -42,7 +43,7 @@ def _add_generation_options(p: argparse.ArgumentParser) -> None:
         metavar="NAME=INTENSITY[@START-END]",
         help="emotion mix, repeatable, e.g. happy=0.7 or angry=1@2.5-4 (seconds)",
     )
-    p.add_argument("--model", type=Path, help="speech-to-landmarks weights (default: shipped)")
+    p.add_argument("--model", type=s2l_weights, help=S2L_MODEL_HELP)
     p.add_argument("--transcript", type=Path, metavar="LINE.txt",
                    help="text file with the line's English words: exact phone timing by forced alignment")
 
@@ -91,7 +92,7 @@ def _add_handoff_parsers(sub) -> None:  # noqa: ANN001 - argparse's private subp
     _add_cue_options(cues)
     cues.add_argument("--recognizer", "-r", choices=["pocketSphinx", "phonetic"],
                       help="accepted for Rhubarb scripts and ignored: our phones come from PhoneNet")
-    cues.add_argument("--model", type=Path, help="speech-to-landmarks weights (default: shipped)")
+    cues.add_argument("--model", type=s2l_weights, help=S2L_MODEL_HELP)
     cues.add_argument("--out", "-o", "--output", type=Path, help="output file (default: standard output)")
 
     batch = sub.add_parser("batch", help="many lines from a CSV or JSON manifest (see docs/exports.md)")
@@ -100,6 +101,7 @@ def _add_handoff_parsers(sub) -> None:  # noqa: ANN001 - argparse's private subp
     batch.add_argument("--workers", type=int, default=None,
                        help="worker processes or Ray tasks at once (default: one per core)")
     batch.add_argument("--ray", metavar="ADDRESS|local", help="run the rows as Ray tasks (pip install ray)")
+    batch.add_argument("--model", type=s2l_weights, default=None, help=S2L_MODEL_HELP + ", for every row")
 
 
 def _add_motion_format(motion: argparse.ArgumentParser) -> None:

@@ -83,7 +83,8 @@ def batch(args: argparse.Namespace, progress: Progress) -> int:
     from core.batch.runner import run_batch
 
     try:
-        summary = run_batch(args.manifest, args.out, workers=args.workers, ray_address=args.ray, progress=progress)
+        summary = run_batch(args.manifest, args.out, workers=args.workers, ray_address=args.ray, progress=progress,
+                            model=args.model)
     except ManifestError as err:
         for problem in err.problems:  # every one, before the one-line error
             _say(f"{args.manifest.name}: {problem}")

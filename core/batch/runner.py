@@ -140,10 +140,11 @@ def _eta(started: float, done: int, total: int) -> str:
 
 
 def run_batch(manifest: Path, out_dir: Path, workers: int | None = 1, ray_address: str | None = None,
-              progress: Progress | None = None) -> BatchSummary:
+              progress: Progress | None = None, model: Path | None = None) -> BatchSummary:
     """Check the whole manifest, then run every row; a failing row never stops the others.
     ``workers`` None: one per core (``default_workers``). Every worker, local process or
-    Ray task, is one CPU's worth: THREADS_PER_WORKER threads, and a Ray task asks for as many."""
+    Ray task, is one CPU's worth: THREADS_PER_WORKER threads, and a Ray task asks for as many.
+    ``model``: the S2L weights every row speaks with (None: the shipped ones)."""
     if workers is not None and workers < 1:
         raise OutputError(f"--workers must be at least 1, got {workers}.")
     if ray_address is not None:
@@ -152,13 +153,15 @@ def run_batch(manifest: Path, out_dir: Path, workers: int | None = 1, ray_addres
         except ImportError:
             raise RayMissing(RAY_HINT) from None
     rows = load_manifest(manifest)
+    if model is not None and not Path(model).is_file():
+        raise OutputError(f"speech-to-landmarks weights not found: {model}")
     out_dir = Path(out_dir)
     if not out_dir.parent.resolve().is_dir():
         raise OutputError(f"Output folder's parent '{out_dir.parent}' does not exist.")
     out_dir.mkdir(exist_ok=True)
     progress = progress or Progress()
     workers = min(workers, len(rows)) if workers else default_workers(len(rows))  # no idle worker started
-    jobs = [RowJob(row, out_dir, THREADS_PER_WORKER) for row in rows]
+    jobs = [RowJob(row, out_dir, THREADS_PER_WORKER, None if model is None else Path(model).resolve()) for row in rows]
     results: list[RowResult] = []
     started = time.perf_counter()
     progress.step(f"Batch of {len(jobs)} lines, {_eta(started, 0, len(jobs))}", 0, len(jobs))

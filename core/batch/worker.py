@@ -44,6 +44,7 @@ class RowJob:
     row: BatchRow
     out_dir: Path
     threads: int = 1  # the CPUs this row's worker may use
+    model: Path | None = None  # S2L weights (None: the shipped ones)
 
 
 @dataclass(frozen=True)
@@ -127,9 +128,9 @@ def _stamp(*paths: Path | None) -> tuple:
     return tuple((str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in paths if p is not None)
 
 
-def fingerprint(row: BatchRow) -> str:
-    """Changes whenever the row's settings or any of its input files change."""
-    files = [row.audio, row.image, row.landmarks, row.transcript]
+def fingerprint(row: BatchRow, model: Path | None = None) -> str:
+    """Changes whenever the row's settings, any of its input files or the S2L weights change."""
+    files = [row.audio, row.image, row.landmarks, row.transcript, model]
     if row.pose[0] == "from-video":
         files.append(Path(row.pose[1]))
     text = json.dumps([RECORD_VERSION, _stamp(*files), row.emotions, row.pose, row.seed, row.renderer], default=str)
@@ -163,7 +164,7 @@ def finished_outputs(job: RowJob) -> set[str]:
         record = json.loads(_record_path(job).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return set()
-    if record.get("fingerprint") != fingerprint(job.row):
+    if record.get("fingerprint") != fingerprint(job.row, job.model):
         return set()
     return {k for k in record.get("outputs", []) if _file_ok(job.row.output_path(job.out_dir, k), k)}
 
@@ -174,7 +175,7 @@ def _write_record(job: RowJob, outputs: set[str]) -> None:
     path = _record_path(job)
     path.parent.mkdir(exist_ok=True)
     with atomic_file(path) as temp:
-        temp.write_text(json.dumps({"fingerprint": fingerprint(job.row), "outputs": sorted(outputs)}))
+        temp.write_text(json.dumps({"fingerprint": fingerprint(job.row, job.model), "outputs": sorted(outputs)}))
 
 
 def run_row(job: RowJob) -> RowResult:
@@ -197,13 +198,14 @@ def run_row(job: RowJob) -> RowResult:
     return RowResult(row.row, row.name, "done", time.perf_counter() - start, row.outputs)
 
 
-def _options(row: BatchRow, transcript: str | None):
+def _options(row: BatchRow, transcript: str | None, model: Path | None):
     from core.emotion_spec import parse_emotion_spec
     from core.pipeline import GenerationOptions
     from core.pose_source import parse_pose_args
 
     return GenerationOptions(seed=row.seed, pose=parse_pose_args(list(row.pose), row.seed, 1.0),
-                             emotions=tuple(parse_emotion_spec(s) for s in row.emotions), transcript=transcript)
+                             emotions=tuple(parse_emotion_spec(s) for s in row.emotions), transcript=transcript,
+                             model_path=model)
 
 
 def _make_outputs(job: RowJob, todo: list[str]) -> None:
@@ -219,13 +221,16 @@ def _make_outputs(job: RowJob, todo: list[str]) -> None:
         from core.pipeline import animate
 
         setup, portrait_key = _portrait(row.image, row.landmarks)
-        animation = animate(setup, row.audio, _options(row, transcript))
+        animation = animate(setup, row.audio, _options(row, transcript, job.model))
     duration = animation.speech.audio.duration if animation else 0.0
     if any(k.startswith("cues") or k in _RIG_KINDS for k in todo):
         if animation:
             cues = cues_for_animation(animation)
         else:
-            cues, duration = cues_for_audio(row.audio, transcript)
+            from core.motion.s2l_inference import SpeechToLandmarks
+
+            model = SpeechToLandmarks.load(job.model) if job.model else None
+            cues, duration = cues_for_audio(row.audio, transcript, model=model)
     for kind in todo:
         path = row.output_path(job.out_dir, kind)
         if kind.startswith("cues."):

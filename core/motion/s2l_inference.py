@@ -30,12 +30,12 @@ from core.motion.silence_rest import blend_to_rest, speech_gate
 from core.errors import ModelWeightsError
 from core.memory import release_free_memory
 from core.progress import ProgressCallback
-from core.weights_location import shipped_weights
+from core.weights_location import s2l_weights
 from core.weights_file import verify_sha256
 
 N_EMOTIONS = 8
 FEATURE_CLIP = 3.0  # standardised MFCCs beyond ±3 σ are out of the training range
-DEFAULT_WEIGHTS = shipped_weights("s2l", "s2l_small.pt")
+DEFAULT_WEIGHTS = s2l_weights("shipped")
 # Frames per block of the network (5 min at 30 fps): memory stays flat however long the
 # line, and progress moves every block (~1 s of work).
 STREAM_FRAMES = 9000

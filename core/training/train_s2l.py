@@ -86,6 +86,9 @@ class TrainConfig:
     tempo_speeds: tuple[float, ...] = (0.9, 1.1)
     # Re-align the short clips of s2l_dataset.MEASURED_OFFSETS by the offsets the cross-validation measured.
     measured_offsets: bool = False
+    # Learn only from clips cleared for commercial use (core.training.clip_licences); the people
+    # of every other clip are the validation_speakers. Recorded for the model card's command.
+    commercial_clips_only: bool = False
     seed: int = 0
 
 
@@ -445,6 +448,7 @@ def model_card(split: Split, config: TrainConfig, metrics: dict, digest: str) ->
         f"{f' --amplitude-weight {config.amplitude_weight:g}' if config.amplitude_weight else ''}"
         f"{f' --mouth-gain {config.mouth_gain:g}' if config.mouth_gain != 1.0 else ''}"
         f"{'' if config.validation_speakers else ' --all-speakers'}"
+        f"{' --commercial-clips-only' if config.commercial_clips_only else ''}"
         "` (CPU, 1 thread, "
         f"{metrics['steps']} steps).", "",
         *_phone_lines(config),
@@ -575,6 +579,17 @@ def add_recipe_options(parser: argparse.ArgumentParser) -> None:
                         help="training seed (one recipe's seeds differ by about ±0.04 r0)")
 
 
+def _held_out_speakers(args: argparse.Namespace) -> tuple[str, ...]:
+    """The people the run never trains on: nobody, the non-commercial clips' people, or the default set."""
+    if args.all_speakers:
+        return ()
+    if args.commercial_clips_only:
+        from core.training.clip_licences import restricted_speakers
+
+        return restricted_speakers(args.data, ds.talking_videos(args.data))
+    return TrainConfig.validation_speakers
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Command-line entry point."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -598,8 +613,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--mouth-gain", type=float, default=TrainConfig.mouth_gain,
                         help="gain on the mouth motion about the rest face, stored with the weights "
                              "(fit it with the cross-validation's --calibrate-gain; 1: none)")
-    parser.add_argument("--all-speakers", action="store_true",
-                        help="hold nobody out (the shipped weights; the cross-validation measures the recipe)")
+    held_out = parser.add_mutually_exclusive_group()
+    held_out.add_argument("--all-speakers", action="store_true",
+                          help="hold nobody out (the shipped weights; the cross-validation measures the recipe)")
+    held_out.add_argument("--commercial-clips-only", action="store_true",
+                          help="learn only from clips whose licence allows commercial use "
+                               "(core.training.clip_licences); everyone else is held out and scored")
     parser.add_argument("--speaker-balance", type=float, default=TrainConfig.speaker_balance,
                         help="person share ∝ frames ** this (1: by length, 0: equal)")
     add_recipe_options(parser)
@@ -615,10 +634,10 @@ def main(argv: Sequence[str] | None = None) -> int:
                       teacher_phone_rate=args.teacher_phones, seed=args.seed,
                       speaker_balance=args.speaker_balance, average_from=args.average_from,
                       openness_weight=args.openness_weight, amplitude_weight=args.amplitude_weight,
-                      mouth_gain=args.mouth_gain,
+                      mouth_gain=args.mouth_gain, commercial_clips_only=args.commercial_clips_only,
                       reverb_times=tuple(args.reverb),
                       tempo_speeds=tuple(args.tempo), measured_offsets=args.measured_offsets,
-                      validation_speakers=() if args.all_speakers else TrainConfig.validation_speakers)
+                      validation_speakers=_held_out_speakers(args))
     metrics = train(cfg, lambda s, n, info: print(f"step {s} {info}", flush=True))
     print(json.dumps(metrics["held_out_mean"], indent=1))
     return 0

@@ -12,6 +12,8 @@ import pytest
 
 from core.batch.runner import RAY_HINT, run_batch
 from core.cli import main
+from core.errors import OutputError
+from core.weights_location import s2l_weights
 from tests.core.batch.conftest import write_manifest
 
 MANIFEST = """
@@ -100,3 +102,21 @@ def test_one_worker_per_core_by_default_never_more_than_rows() -> None:
 
     assert default_workers(1) == 1
     assert default_workers(10_000) == machine_cores() >= 1
+
+
+def test_the_model_option_speaks_every_row_with_those_weights(lines: Path, tmp_path: Path) -> None:
+    commercial = s2l_weights("commercial")
+    manifest = write_manifest(lines, "image,audio,outputs,name\nportrait.png,line1.wav,json,a\n,line2.wav,cues.json,b")
+    run_batch(manifest, tmp_path / "shipped")
+    out = tmp_path / "commercial"
+    run_batch(manifest, out, model=commercial)
+    assert (out / "a.motion.json").read_bytes() != (tmp_path / "shipped" / "a.motion.json").read_bytes()
+    # the same motion as the CLI's `motion --model` of that line
+    assert main(["motion", "--image", str(lines / "portrait.png"), "--audio", str(lines / "line1.wav"),
+                 "--model", "commercial", "--out", str(tmp_path / "cli.json")]) == 0
+    assert json.loads((out / "a.motion.json").read_text()) == json.loads((tmp_path / "cli.json").read_text())
+    # other weights are other outputs: made again, not skipped as finished
+    assert [r.status for r in run_batch(manifest, out).results] == ["done", "done"]
+    assert [r.status for r in run_batch(manifest, out).results] == ["skipped", "skipped"]
+    with pytest.raises(OutputError, match="weights not found"):
+        run_batch(manifest, out, model=tmp_path / "missing.pt")

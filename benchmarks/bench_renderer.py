@@ -57,12 +57,26 @@ def net_milliseconds(model, repeats: int = 50) -> float:
     return (time.perf_counter() - start) / repeats * 1000
 
 
+def mouth_milliseconds(mouth, repeats: int = 50) -> float:
+    """The mouth stage's network alone, on one mouth crop."""
+    width, height = mouth.size
+    crop, drawing = np.zeros((height, width, 3), np.uint8), np.zeros((height, width, 2), np.uint8)
+    mouth.correction(crop, drawing)
+    start = time.perf_counter()
+    for _ in range(repeats):
+        mouth.correction(crop, drawing)
+    return (time.perf_counter() - start) / repeats * 1000
+
+
 def main() -> None:
     import torch
 
     from core.portrait_setup import prepare_portrait
     from core.render.delaunay_warp import MeshWarpRenderer
     from core.render.gl_context import create_headless_context
+    from dataclasses import replace
+
+    from core.render.mouth_refiner import MouthModel
     from core.render.neural_net import parameter_count
     from core.render.neural_renderer import NeuralRenderer, RefineModel
     from core.render.neural_style import read_style
@@ -70,6 +84,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--image", type=Path, default=PHOTO if PHOTO.is_file() else ROOT / "resources/sample/portrait.png")
     parser.add_argument("--weights", type=Path)
+    parser.add_argument("--mouth-weights", type=Path, help="mouth stage weights (default: those beside --weights, if any)")
     parser.add_argument("--frames", type=int, default=60)
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
@@ -77,6 +92,9 @@ def main() -> None:
 
     setup = prepare_portrait(args.image)
     model = RefineModel.load(args.weights)
+    if args.mouth_weights:
+        model.mouth = MouthModel.load(args.mouth_weights)
+    without_mouth = replace(model, mouth=None)
     rest = setup.face.rig_points()
     rigs = talking_rigs(rest, args.frames)
     height, width = setup.portrait.rgba.shape[:2]
@@ -84,8 +102,12 @@ def main() -> None:
     rows = []
     for label, side in (("export", 512), ("preview (half)", 256)):
         size = (round(width * side / max(width, height)), round(height * side / max(width, height)))
-        for name, make in (("warp", lambda: MeshWarpRenderer(ctx, setup.portrait.rgba, setup.face, size)),
-                           ("neural", lambda: NeuralRenderer(ctx, setup.portrait.rgba, setup.face, size, model))):
+        makers = [("warp", lambda: MeshWarpRenderer(ctx, setup.portrait.rgba, setup.face, size)),
+                  ("neural", lambda: NeuralRenderer(ctx, setup.portrait.rgba, setup.face, size, model))]
+        if model.mouth is not None:
+            makers.append(("neural, no mouth stage",
+                           lambda: NeuralRenderer(ctx, setup.portrait.rgba, setup.face, size, without_mouth)))
+        for name, make in makers:
             renderer = make()
             try:
                 fps = frames_per_second(renderer, rigs)  # rigs in portrait pixels
@@ -97,14 +119,19 @@ def main() -> None:
     style = read_style(setup.portrait.rgba, rest)
     print(f"portrait {args.image.name} (auto → {'neural' if style.is_photographic else 'warp'}), "
           f"{args.frames} frames, torch threads {args.threads}, RefineNet {parameter_count(model.net):,} parameters, "
-          f"crop {model.crop_size}²")
+          f"crop {model.crop_size}², mouth stage {'on' if model.mouth is not None else 'off'}")
     print("| mode | output | renderer | frames/s | ms/frame | target |")
     print("|---|---|---|---|---|---|")
     for label, size, name, fps in rows:
-        target = "" if name == "warp" else ("≥ 10 fps" if label == "export" else "≥ 15 fps")
+        target = "" if name != "neural" else ("≥ 10 fps" if label == "export" else "≥ 15 fps")
         print(f"| {label} | {size} | {name} | {fps:.1f} | {1000 / fps:.1f} | {target} |")
     print(f"| network alone | {model.crop_size}² crop | RefineNet | {1000 / net_milliseconds(model):.1f} | "
           f"{net_milliseconds(model):.1f} | |")
+    if model.mouth is not None:
+        width, height = model.mouth.size
+        ms = mouth_milliseconds(model.mouth)
+        print(f"| network alone | {width}×{height} mouth crop | MouthNet ({parameter_count(model.mouth.net):,} parameters) | "
+              f"{1000 / ms:.1f} | {ms:.1f} | |")
     print(f"peak resident memory: {peak_mb:.0f} MB (target ≤ 1536 MB)")
 
 

@@ -30,6 +30,7 @@ from core.errors import ModelWeightsError
 from core.landmarks.face_landmarks import INNER_LIPS, FaceLandmarks
 from core.render.delaunay_warp import MeshWarpRenderer
 from core.render.mouth_cavity import cavity_vertices
+from core.render.mouth_refiner import DEFAULT_MOUTH_WEIGHTS, MOUTH_WEIGHTS_NAME, MouthModel
 from core.render.neural_face_crop import (CropBox, crop_box, extract_crop, landmark_drawing, mouth_region_weight,
                                           paste_correction)
 from core.render.neural_net import RefineNet, RefineNetConfig
@@ -51,10 +52,15 @@ class RefineModel:
     net: RefineNet
     crop_size: int
     training_clips: tuple[str, ...] = ()  # folder/file keys of the videos the weights saw
+    mouth: MouthModel | None = None  # the optional mouth stage (core.render.mouth_refiner)
+    mouth_note: str | None = None  # why the mouth stage is off, when its weights are damaged
 
     @staticmethod
-    def load(path: Path | None = None) -> RefineModel:
-        """Checked weights from ``path`` (default: the shipped ones); ModelWeightsError names the way on."""
+    def load(path: Path | None = None, with_mouth: bool = True) -> RefineModel:
+        """Checked weights from ``path`` (default: the shipped ones); ModelWeightsError names the way on.
+
+        ``with_mouth``: also load the mouth stage from ``mouth_refiner.pt`` beside them; when
+        that file is missing the stage is simply off, when it is damaged ``mouth_note`` says so."""
         path = Path(path or DEFAULT_WEIGHTS)
         try:
             net, checkpoint = load_checked_model(
@@ -67,7 +73,12 @@ class RefineModel:
         except (pickle.UnpicklingError, EOFError, KeyError, OSError) as err:
             raise ModelWeightsError(f"Neural renderer weights at {path} cannot be read ({err}); {WAY_ON}") from None
         net.eval()
-        return RefineModel(net, crop_size, seen)
+        model = RefineModel(net, crop_size, seen)
+        if with_mouth:
+            mouth_path = DEFAULT_MOUTH_WEIGHTS if path == Path(DEFAULT_WEIGHTS) else path.with_name(MOUTH_WEIGHTS_NAME)
+            if mouth_path.exists():
+                model.mouth, model.mouth_note = MouthModel.load_optional(mouth_path)
+        return model
 
     @torch.no_grad()
     def correction(self, warped: np.ndarray, portrait: np.ndarray, drawing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -111,8 +122,12 @@ class FaceRefiner:
         # would blur it. Elsewhere (lids, crease lines) the full correction is kept.
         lips = mouth_region_weight(drawing)[..., None]
         smooth = correction + lips * (cv2.GaussianBlur(correction, (0, 0), CORRECTION_SIGMA) - correction)
-        return paste_correction(warped_frame, out_box, smooth, np.ones_like(mask), refined_crop,
-                                rig_points[INNER_LIPS] * self.scale, self.invent_strength(rig_points))
+        strength = self.invent_strength(rig_points)
+        out = paste_correction(warped_frame, out_box, smooth, np.ones_like(mask), refined_crop,
+                               rig_points[INNER_LIPS] * self.scale, strength)
+        if self.model.mouth is not None and strength > 0:  # teeth and interior at 2× density, opening only
+            out = self.model.mouth.refine(out, rig_points * self.scale, strength, in_place=True)  # out is ours
+        return out
 
     def invent_strength(self, rig_points: np.ndarray) -> float:
         """0..1: how far the net's mouth interior replaces the warp's inside the opening.
@@ -239,12 +254,12 @@ def choose_renderer(choice: str, portrait_rgba: np.ndarray, face: FaceLandmarks,
     if resolved != "neural":
         return resolved, None
     try:
-        RefineModel.load(weights)
+        model = RefineModel.load(weights)
     except ModelWeightsError as err:
         if choice == "neural":
             raise
         return "warp", f"neural renderer unavailable ({str(err).split(';')[0]}); using the mesh warp"
-    return "neural", None
+    return "neural", model.mouth_note
 
 
 def create_renderer(ctx: moderngl.Context, portrait_rgba: np.ndarray, face: FaceLandmarks, out_size: tuple[int, int],

@@ -183,7 +183,7 @@ def build_pair_cache(videos: list[Path], cache_dir: Path, config: PairConfig, pe
                 if arrays is None:
                     say(f"skip {video.name}: too few usable frames")
                     continue
-                _save_npz(path, arrays, clip=f"{video.parent.name}/{video.name}", person=person_of(video))
+                save_pairs_npz(path, arrays, clip=f"{video.parent.name}/{video.name}", person=person_of(video))
                 say(f"{video.parent.name}/{video.name}: {len(arrays['warped'])} pairs")
             written.append(path)
     finally:
@@ -192,7 +192,8 @@ def build_pair_cache(videos: list[Path], cache_dir: Path, config: PairConfig, pe
     return written
 
 
-def _save_npz(path: Path, arrays: dict[str, np.ndarray], **strings: str) -> None:
+def save_pairs_npz(path: Path, arrays: dict[str, np.ndarray], **strings: str) -> None:
+    """One clip's pair cache: ``arrays`` and string fields as an .npz, written to a temp file then renamed."""
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     with open(tmp, "wb") as handle:
         np.savez(handle, **arrays, **{k: np.array(v) for k, v in strings.items()})

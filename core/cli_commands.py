@@ -269,5 +269,6 @@ def train(args: argparse.Namespace, progress: Progress) -> int:
     module = {"s2l": "core.training.train_s2l", "s2l-crossval": "core.training.crossval_s2l",
               "posegen": "core.training.train_posegen", "emotion": "core.training.train_emotion",
               "phone-labels": "core.training.phone_labels", "phones": "core.training.train_phone_net",
-              "apc": "core.training.train_apc", "renderer": "core.training.train_renderer"}[args.model]
+              "apc": "core.training.train_apc", "renderer": "core.training.train_renderer",
+              "mouth-refiner": "core.training.train_mouth_refiner"}[args.model]
     return int(importlib.import_module(module).main(args.args) or 0)

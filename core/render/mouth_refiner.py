@@ -25,7 +25,7 @@ from torch.nn import functional as F
 from core.errors import ModelWeightsError
 from core.render.mouth_crop import (LIPS, MOUTH_CROP_SIZE, OUTER_LIP_COUNT, extract_mouth_from_frame, mouth_box,
                                     mouth_drawing, paste_mouth)
-from core.render.neural_net import SeparableBlock
+from core.render.neural_net import SeparableUNet
 from core.weights_file import load_checked_model
 from core.weights_location import shipped_weights
 
@@ -52,45 +52,22 @@ class MouthNetConfig:
         return MouthNetConfig(tuple(values["widths"]), tuple(values["blocks"]), int(values["head"]))
 
 
-def _stage(channels: int, blocks: int) -> nn.Sequential:
-    return nn.Sequential(*[SeparableBlock(channels) for _ in range(blocks)])
-
-
-class MouthNet(nn.Module):
+class MouthNet(SeparableUNet):
     """x: B×5×h×w in 0..1 → (residual B×3×h×w in −1..1, mask B×1×h×w in 0..1); h, w divisible by 8.
 
     A stride-2 stem and depthwise-separable blocks keep it cheap; the last 3×3 conv sees the
     full-size input again, so edges (teeth, the inner lip line) can be placed to the pixel."""
 
     def __init__(self, config: MouthNetConfig = MouthNetConfig()):
-        super().__init__()
-        w1, w2, w3 = config.widths
-        b1, b2, b3 = config.blocks
+        super().__init__(MOUTH_INPUT_CHANNELS, config.widths, config.blocks)
         self.config = config
-        self.stem = nn.Conv2d(MOUTH_INPUT_CHANNELS, w1, 4, stride=2, padding=1)
-        self.stage1 = _stage(w1, b1)
-        self.down2 = nn.Conv2d(w1, w2, 3, stride=2, padding=1)
-        self.stage2 = _stage(w2, b2)
-        self.down3 = nn.Conv2d(w2, w3, 3, stride=2, padding=1)
-        self.stage3 = _stage(w3, b3)
-        self.up3 = nn.Conv2d(w3, w2 * 4, 1)
-        self.merge2 = nn.Conv2d(w2 * 2, w2, 1)
-        self.up_stage2 = _stage(w2, 1)
-        self.up2 = nn.Conv2d(w2, w1 * 4, 1)
-        self.merge1 = nn.Conv2d(w1 * 2, w1, 1)
-        self.up_stage1 = _stage(w1, 1)
-        self.up1 = nn.Conv2d(w1, config.head * 4, 1)
+        self.up1 = nn.Conv2d(config.widths[0], config.head * 4, 1)
         self.head = nn.Conv2d(config.head + MOUTH_INPUT_CHANNELS, 4, 3, padding=1)
         nn.init.zeros_(self.head.weight)  # starts as "no change"
         nn.init.constant_(self.head.bias, 0.0)
 
     def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
-        s1 = self.stage1(F.relu(self.stem(x)))
-        s2 = self.stage2(F.relu(self.down2(s1)))
-        s3 = self.stage3(F.relu(self.down3(s2)))
-        u2 = self.up_stage2(F.relu(self.merge2(torch.cat([F.pixel_shuffle(self.up3(s3), 2), s2], 1))))
-        u1 = self.up_stage1(F.relu(self.merge1(torch.cat([F.pixel_shuffle(self.up2(u2), 2), s1], 1))))
-        full = F.relu(F.pixel_shuffle(self.up1(u1), 2))
+        full = F.relu(F.pixel_shuffle(self.up1(self.decoded(x)), 2))
         out = self.head(torch.cat([full, x], 1))
         return torch.tanh(out[:, :3]), torch.sigmoid(out[:, 3:4] + 2.0)
 

@@ -51,15 +51,17 @@ def _stage(channels: int, blocks: int) -> nn.Sequential:
     return nn.Sequential(*[SeparableBlock(channels) for _ in range(blocks)])
 
 
-class RefineNet(nn.Module):
-    """x: B×9×n×n in 0..1 → (residual B×3×n×n in −1..1, mask B×1×n×n in 0..1); n divisible by 8."""
+class SeparableUNet(nn.Module):
+    """The encoder–decoder both renderer nets share (RefineNet, the mouth stage's MouthNet): a
+    stride-2 stem, three stages of depthwise-separable blocks at 1/2, 1/4 and 1/8 size, and a
+    pixel-shuffle decoder back to half size with skips. ``decoded(x)`` gives the half-size
+    features; each net adds its own head. (Attribute names are the checkpoints' keys.)"""
 
-    def __init__(self, config: RefineNetConfig = RefineNetConfig()):
+    def __init__(self, in_channels: int, widths: tuple[int, int, int], blocks: tuple[int, int, int]):
         super().__init__()
-        w1, w2, w3 = config.widths
-        b1, b2, b3 = config.blocks
-        self.config = config
-        self.stem = nn.Conv2d(INPUT_CHANNELS, w1, 4, stride=2, padding=1)
+        w1, w2, w3 = widths
+        b1, b2, b3 = blocks
+        self.stem = nn.Conv2d(in_channels, w1, 4, stride=2, padding=1)
         self.stage1 = _stage(w1, b1)
         self.down2 = nn.Conv2d(w1, w2, 3, stride=2, padding=1)
         self.stage2 = _stage(w2, b2)
@@ -71,19 +73,30 @@ class RefineNet(nn.Module):
         self.up2 = nn.Conv2d(w2, w1 * 4, 1)
         self.merge1 = nn.Conv2d(w1 * 2, w1, 1)
         self.up_stage1 = _stage(w1, 1)
-        self.head = nn.Conv2d(w1, 4 * 4, 3, padding=1)  # pixel shuffle ×2 → 4 channels
-        nn.init.zeros_(self.head.weight)  # starts as "no change": the warp itself
-        nn.init.constant_(self.head.bias, 0.0)
 
-    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+    def decoded(self, x: torch.Tensor) -> torch.Tensor:
+        """B×widths[0]×(h/2)×(w/2) features of the input."""
         s1 = self.stage1(F.relu(self.stem(x)))
         s2 = self.stage2(F.relu(self.down2(s1)))
         s3 = self.stage3(F.relu(self.down3(s2)))
         u2 = F.pixel_shuffle(self.up3(s3), 2)
         u2 = self.up_stage2(F.relu(self.merge2(torch.cat([u2, s2], 1))))
         u1 = F.pixel_shuffle(self.up2(u2), 2)
-        u1 = self.up_stage1(F.relu(self.merge1(torch.cat([u1, s1], 1))))
-        out = F.pixel_shuffle(self.head(u1), 2)
+        return self.up_stage1(F.relu(self.merge1(torch.cat([u1, s1], 1))))
+
+
+class RefineNet(SeparableUNet):
+    """x: B×9×n×n in 0..1 → (residual B×3×n×n in −1..1, mask B×1×n×n in 0..1); n divisible by 8."""
+
+    def __init__(self, config: RefineNetConfig = RefineNetConfig()):
+        super().__init__(INPUT_CHANNELS, config.widths, config.blocks)
+        self.config = config
+        self.head = nn.Conv2d(config.widths[0], 4 * 4, 3, padding=1)  # pixel shuffle ×2 → 4 channels
+        nn.init.zeros_(self.head.weight)  # starts as "no change": the warp itself
+        nn.init.constant_(self.head.bias, 0.0)
+
+    def forward(self, x: torch.Tensor) -> tuple[torch.Tensor, torch.Tensor]:
+        out = F.pixel_shuffle(self.head(self.decoded(x)), 2)
         residual = torch.tanh(out[:, :3])
         mask = torch.sigmoid(out[:, 3:4] + 2.0)  # bias: the mask starts mostly open
         return residual, mask

@@ -27,7 +27,7 @@ import numpy as np
 from core.landmarks.face_geometry import mouth_openness
 from core.landmarks.video_face_track import FaceTrack, load_or_extract
 from core.render.mouth_crop import LIPS, MOUTH_CROP_SIZE, MOUTH_WIDTH_IN_CROP, extract_mouth, mouth_box
-from core.training.renderer_dataset import PairConfig, save_pairs_npz, choose_frames, face_at, read_frames, track_rigs, usable_frames
+from core.training.renderer_dataset import PairConfig, write_clip_caches, choose_frames, face_at, read_frames, track_rigs, usable_frames
 
 OUTPUT_MOUTH_OVERSAMPLE = 1.25  # the warp is rendered so its mouth is ≤ 1.25× the crop's mouth width
 
@@ -114,30 +114,17 @@ def mouth_cache_file(cache_dir: Path, video: Path, config: MouthPairConfig) -> P
 def build_mouth_cache(videos: list[Path], cache_dir: Path, config: MouthPairConfig, person_of: Callable[[Path], str],
                       refine_weights: Path | None = None, say: Callable[[str], None] = print) -> list[Path]:
     """Write (or reuse) the mouth-pair cache of every video; returns the cache files that exist."""
-    from core.render.gl_context import create_headless_context
     from core.render.neural_renderer import RefineModel
 
-    cache_dir = Path(cache_dir)
-    cache_dir.mkdir(parents=True, exist_ok=True)
-    written: list[Path] = []
-    ctx = model = None
-    try:
-        for video in videos:
-            path = mouth_cache_file(cache_dir, video, config)
-            if not path.exists():
-                ctx = ctx or create_headless_context()
-                model = model or RefineModel.load(refine_weights, with_mouth=False)
-                arrays = clip_mouth_pairs(ctx, video, load_or_extract(video), model, config)
-                if arrays is None:
-                    say(f"skip {video.name}: no open-mouthed frames")
-                    continue
-                save_pairs_npz(path, arrays, clip=f"{video.parent.name}/{video.name}", person=person_of(video))
-                say(f"{video.parent.name}/{video.name}: {len(arrays['refined'])} mouth pairs")
-            written.append(path)
-    finally:
-        if ctx is not None:
-            ctx.release()
-    return written
+    refiner: list[RefineModel] = []  # loaded once, only if some cache is missing
+
+    def pairs_of(ctx, video: Path) -> dict[str, np.ndarray] | None:  # noqa: ANN001 - a moderngl context
+        if not refiner:
+            refiner.append(RefineModel.load(refine_weights, with_mouth=False))
+        return clip_mouth_pairs(ctx, video, load_or_extract(video), refiner[0], config)
+
+    return write_clip_caches(videos, lambda video: mouth_cache_file(cache_dir, video, config), pairs_of, person_of,
+                             say, "no open-mouthed frames", "refined")
 
 
 @dataclass

@@ -168,23 +168,34 @@ def cache_file(cache_dir: Path, video: Path, config: PairConfig) -> Path:
 def build_pair_cache(videos: list[Path], cache_dir: Path, config: PairConfig, person_of: Callable[[Path], str],
                      say: Callable[[str], None] = print) -> list[Path]:
     """Write (or reuse) the pair cache of every video; returns the cache files that exist."""
+    return write_clip_caches(videos, lambda video: cache_file(cache_dir, video, config),
+                             lambda ctx, video: clip_pairs(ctx, video, load_or_extract(video), config),
+                             person_of, say, "too few usable frames", "warped")
+
+
+def write_clip_caches(videos: list[Path], cache_of: Callable[[Path], Path],
+                      pairs_of: Callable[[object, Path], dict[str, np.ndarray] | None], person_of: Callable[[Path], str],
+                      say: Callable[[str], None], skip_reason: str, count_key: str) -> list[Path]:
+    """The cache file of every video (``cache_of``), made by ``pairs_of(gl_context, video)`` where
+    missing (one headless GL context for all, made only if some cache is); a video without pairs
+    is skipped with ``skip_reason``. Returns the cache files that exist. The renderer's pairs and
+    the mouth stage's share it."""
     from core.render.gl_context import create_headless_context
 
-    cache_dir = Path(cache_dir)
-    cache_dir.mkdir(parents=True, exist_ok=True)
     written: list[Path] = []
     ctx = None
     try:
         for video in videos:
-            path = cache_file(cache_dir, video, config)
+            path = cache_of(video)
             if not path.exists():
+                path.parent.mkdir(parents=True, exist_ok=True)
                 ctx = ctx or create_headless_context()
-                arrays = clip_pairs(ctx, video, load_or_extract(video), config)
+                arrays = pairs_of(ctx, video)
                 if arrays is None:
-                    say(f"skip {video.name}: too few usable frames")
+                    say(f"skip {video.name}: {skip_reason}")
                     continue
                 save_pairs_npz(path, arrays, clip=f"{video.parent.name}/{video.name}", person=person_of(video))
-                say(f"{video.parent.name}/{video.name}: {len(arrays['warped'])} pairs")
+                say(f"{video.parent.name}/{video.name}: {len(arrays[count_key])} pairs")
             written.append(path)
     finally:
         if ctx is not None:

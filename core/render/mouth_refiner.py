@@ -25,7 +25,7 @@ from torch.nn import functional as F
 from core.errors import ModelWeightsError
 from core.render.mouth_crop import (LIPS, MOUTH_CROP_SIZE, OUTER_LIP_COUNT, extract_mouth_from_frame, mouth_box,
                                     mouth_drawing, paste_mouth)
-from core.render.neural_net import SeparableUNet
+from core.render.neural_net import SeparableUNet, refine
 from core.weights_file import load_checked_model
 from core.weights_location import shipped_weights
 
@@ -141,8 +141,8 @@ class MouthModel:
         no more colourful than the crop (see ``match_colourfulness``)."""
         x = mouth_input(crop, drawing)
         residual, mask = self.net(x)
-        refined = (x[:, :3] + mask * residual).clamp_(0.0, 1.0) - x[:, :3]
-        correction = match_colourfulness(refined[0].permute(1, 2, 0).numpy() * np.float32(255.0), crop)
+        change = refine(x[:, :3], residual, mask) - x[:, :3]
+        correction = match_colourfulness(change[0].permute(1, 2, 0).numpy() * np.float32(255.0), crop)
         return keep_mouth_hues(correction, crop)
 
     def refine(self, frame: np.ndarray, rig_out: np.ndarray, strength: float = 1.0, in_place: bool = False) -> np.ndarray:

@@ -30,7 +30,7 @@ from core.errors import ModelWeightsError
 from core.landmarks.face_landmarks import INNER_LIPS, FaceLandmarks
 from core.render.delaunay_warp import MeshWarpRenderer
 from core.render.mouth_cavity import cavity_vertices
-from core.render.mouth_refiner import DEFAULT_MOUTH_WEIGHTS, MOUTH_WEIGHTS_NAME, MouthModel
+from core.render.mouth_refiner import MOUTH_WEIGHTS_NAME, MouthModel
 from core.render.neural_face_crop import (CropBox, crop_box, extract_crop, landmark_drawing, mouth_region_weight,
                                           paste_correction)
 from core.render.neural_net import RefineNet, RefineNetConfig
@@ -75,7 +75,7 @@ class RefineModel:
         net.eval()
         model = RefineModel(net, crop_size, seen)
         if with_mouth:
-            mouth_path = DEFAULT_MOUTH_WEIGHTS if path == Path(DEFAULT_WEIGHTS) else path.with_name(MOUTH_WEIGHTS_NAME)
+            mouth_path = path.with_name(MOUTH_WEIGHTS_NAME)  # the shipped pair lie side by side too
             if mouth_path.exists():
                 model.mouth, model.mouth_note = MouthModel.load_optional(mouth_path)
         return model

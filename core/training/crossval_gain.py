@@ -34,20 +34,24 @@ WEIGHTS = "s2l_small.pt"
 def fold_gains(scores: dict, folds: int, clips: Sequence[str]) -> dict[int, float]:
     """Fold index → the gain fitted on the amplitude ratios of "ours" on every other fold's
     clips (``scores``: a crossval.json; ``clips``: the keys the folds were cut from)."""
-    ratios = {row["clip"]: row["amplitude_ratio"] for row in scores["methods"]["ours"]["clips"]}
+    ratios = _amplitude_ratios(scores)
     gains = {}
     for fold in speaker_folds(folds, list(clips)):
         own = {clip_key(p) for p in fold.test}
-        others = [r for clip, r in ratios.items() if clip not in own and r is not None]
-        gains[fold.index] = gain_for_ratios(others)
+        gains[fold.index] = gain_for_ratios([r for clip, r in ratios.items() if clip not in own])
     return gains
 
 
 def all_clips_gain(scores: dict) -> float:
     """The gain for weights trained on everyone (``train_s2l --all-speakers --mouth-gain``):
     fitted on every clip of the cross-validation, each scored by a model that never saw its person."""
-    return gain_for_ratios([row["amplitude_ratio"] for row in scores["methods"]["ours"]["clips"]
-                            if row["amplitude_ratio"] is not None])
+    return gain_for_ratios(list(_amplitude_ratios(scores).values()))
+
+
+def _amplitude_ratios(scores: dict) -> dict[str, float]:
+    """Clip → amplitude ratio of "ours" in a crossval.json (clips without one left out)."""
+    return {row["clip"]: row["amplitude_ratio"] for row in scores["methods"]["ours"]["clips"]
+            if row["amplitude_ratio"] is not None}
 
 
 def with_mouth_gain(source: Path, target: Path, gain: float) -> str:

@@ -94,7 +94,8 @@ def main() -> None:
     model = RefineModel.load(args.weights)
     if args.mouth_weights:
         model.mouth = MouthModel.load(args.mouth_weights)
-    without_mouth = replace(model, mouth=None)
+    without_mouth = replace(model, mouth=None, teeth=None)
+    without_teeth = replace(model, teeth=None)
     rest = setup.face.rig_points()
     rigs = talking_rigs(rest, args.frames)
     height, width = setup.portrait.rgba.shape[:2]
@@ -104,8 +105,11 @@ def main() -> None:
         size = (round(width * side / max(width, height)), round(height * side / max(width, height)))
         makers = [("warp", lambda: MeshWarpRenderer(ctx, setup.portrait.rgba, setup.face, size)),
                   ("neural", lambda: NeuralRenderer(ctx, setup.portrait.rgba, setup.face, size, model))]
+        if model.teeth is not None:
+            makers.append(("neural, no teeth plate",
+                           lambda: NeuralRenderer(ctx, setup.portrait.rgba, setup.face, size, without_teeth)))
         if model.mouth is not None:
-            makers.append(("neural, no mouth stage",
+            makers.append(("neural, no mouth stage nor teeth plate",
                            lambda: NeuralRenderer(ctx, setup.portrait.rgba, setup.face, size, without_mouth)))
         for name, make in makers:
             renderer = make()
@@ -119,7 +123,8 @@ def main() -> None:
     style = read_style(setup.portrait.rgba, rest)
     print(f"portrait {args.image.name} (auto → {'neural' if style.is_photographic else 'warp'}), "
           f"{args.frames} frames, torch threads {args.threads}, RefineNet {parameter_count(model.net):,} parameters, "
-          f"crop {model.crop_size}², mouth stage {'on' if model.mouth is not None else 'off'}")
+          f"crop {model.crop_size}², mouth stage {'on' if model.mouth is not None else 'off'}, "
+          f"teeth plate {'on' if model.teeth is not None else 'off'}")
     print("| mode | output | renderer | frames/s | ms/frame | target |")
     print("|---|---|---|---|---|---|")
     for label, size, name, fps in rows:

@@ -164,7 +164,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     train = sub.add_parser("train", help="train a model (see weights/*/MODEL_CARD.md)")
     train.add_argument("model", choices=["s2l", "s2l-crossval", "posegen", "emotion", "phone-labels", "phones", "apc",
-                                          "renderer", "mouth-refiner"])
+                                          "renderer", "mouth-refiner", "teeth-plate"])
     train.add_argument("args", nargs=argparse.REMAINDER, help="passed to the trainer (--help for its options)")
     return parser
 

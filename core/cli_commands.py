@@ -270,5 +270,6 @@ def train(args: argparse.Namespace, progress: Progress) -> int:
               "posegen": "core.training.train_posegen", "emotion": "core.training.train_emotion",
               "phone-labels": "core.training.phone_labels", "phones": "core.training.train_phone_net",
               "apc": "core.training.train_apc", "renderer": "core.training.train_renderer",
-              "mouth-refiner": "core.training.train_mouth_refiner"}[args.model]
+              "mouth-refiner": "core.training.train_mouth_refiner",
+              "teeth-plate": "core.training.cut_teeth_plate"}[args.model]
     return int(importlib.import_module(module).main(args.args) or 0)

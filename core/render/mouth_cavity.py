@@ -21,6 +21,7 @@ import numpy as np
 
 from core.landmarks.face_geometry import mouth_openness
 from core.render.shader_source import vertex_shader
+from core.render.warp_mesh import clamp_rig
 
 COLUMNS = 17
 _UPPER = (60, 61, 62, 63, 64)
@@ -81,6 +82,12 @@ def cavity_vertices(rig: np.ndarray) -> np.ndarray:
     upper_v = np.column_stack([up, np.zeros_like(gap), gap, across, gap])
     lower_v = np.column_stack([low, gap, np.zeros_like(gap), across, gap])
     return np.concatenate([upper_v, lower_v]).astype(np.float32)[_STRIP_CORNERS]
+
+
+def lip_gap(rig_points: np.ndarray) -> float:
+    """Widest gap between the inner lips in image pixels (the measure the cavity uses, on lips
+    kept from crossing as the warp keeps them): the one lip gap of the renderers."""
+    return float(cavity_vertices(clamp_rig(rig_points))[:, 5].max())
 
 
 # Two triangles per column: (upper i, lower i, upper i+1), (upper i+1, lower i, lower i+1);

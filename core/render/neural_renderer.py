@@ -6,7 +6,10 @@ CPU): ``MeshWarpRenderer`` makes the coarse frame; the face crop of that frame
 target landmarks go through RefineNet (core.render.neural_net), whose residual and
 blend mask are pasted back with a feathered border; inside the mouth opening (the
 inner-lip polygon, drawn at the output resolution) the refined crop replaces the
-warp. Pixels outside the face crop are exactly the warp's.
+warp. Pixels outside the face crop are exactly the warp's. Two optional stages follow,
+both inside the opening only: the mouth stage repaints it at twice the crop's density
+(core.render.mouth_refiner) and the teeth plate lays real filmed teeth under the lips
+(core.render.portrait_teeth).
 
 ``NeuralRenderer`` has the renderer interface of ``MeshWarpRenderer``
 (``render(rig, mouth_open) -> H×W×4 uint8``, ``release()``), so export, the
@@ -29,12 +32,13 @@ import torch
 from core.errors import ModelWeightsError
 from core.landmarks.face_landmarks import INNER_LIPS, FaceLandmarks
 from core.render.delaunay_warp import MeshWarpRenderer
-from core.render.mouth_cavity import cavity_vertices
+from core.render.mouth_cavity import lip_gap
 from core.render.mouth_refiner import MOUTH_WEIGHTS_NAME, MouthModel
 from core.render.neural_face_crop import (CropBox, crop_box, extract_crop, landmark_drawing, mouth_region_weight,
                                           paste_correction)
 from core.render.neural_net import RefineNet, RefineNetConfig
-from core.render.warp_mesh import clamp_rig
+from core.render.portrait_teeth import PortraitTeeth
+from core.render.teeth_plate import TEETH_PLATE_NAME, TeethPlate
 from core.weights_file import load_checked_model
 from core.weights_location import shipped_weights
 
@@ -54,13 +58,22 @@ class RefineModel:
     training_clips: tuple[str, ...] = ()  # folder/file keys of the videos the weights saw
     mouth: MouthModel | None = None  # the optional mouth stage (core.render.mouth_refiner)
     mouth_note: str | None = None  # why the mouth stage is off, when its weights are damaged
+    teeth: TeethPlate | None = None  # the optional teeth plate (core.render.teeth_plate)
+    teeth_note: str | None = None  # why the teeth plate is off, when its files are damaged
+
+    @property
+    def note(self) -> str | None:
+        """One line on the optional stages that are off because their files are damaged, or None."""
+        notes = [n for n in (self.mouth_note, self.teeth_note) if n]
+        return "; ".join(notes) if notes else None
 
     @staticmethod
     def load(path: Path | None = None, with_mouth: bool = True) -> RefineModel:
         """Checked weights from ``path`` (default: the shipped ones); ModelWeightsError names the way on.
 
-        ``with_mouth``: also load the mouth stage from ``mouth_refiner.pt`` beside them; when
-        that file is missing the stage is simply off, when it is damaged ``mouth_note`` says so."""
+        ``with_mouth``: also load the mouth stage from ``mouth_refiner.pt`` and the teeth plate
+        from ``teeth_plate.png`` beside them; a missing file turns its stage simply off, a damaged
+        one too, and ``mouth_note`` / ``teeth_note`` say so."""
         path = Path(path or DEFAULT_WEIGHTS)
         try:
             net, checkpoint = load_checked_model(
@@ -78,6 +91,9 @@ class RefineModel:
             mouth_path = path.with_name(MOUTH_WEIGHTS_NAME)  # the shipped pair lie side by side too
             if mouth_path.exists():
                 model.mouth, model.mouth_note = MouthModel.load_optional(mouth_path)
+            teeth_path = path.with_name(TEETH_PLATE_NAME)
+            if teeth_path.exists():
+                model.teeth, model.teeth_note = TeethPlate.load_optional(teeth_path)
         return model
 
     @torch.no_grad()
@@ -100,12 +116,14 @@ class FaceRefiner:
     portrait_crop: np.ndarray
     rest_gap: float
     scale: float
+    teeth: PortraitTeeth | None = None  # the teeth plate in this portrait's look, when the model has one
 
     @staticmethod
     def for_portrait(model: RefineModel, portrait_rgba: np.ndarray, rest_face: FaceLandmarks, scale: float) -> FaceRefiner:
         rest = rest_face.rig_points()
         crop = extract_crop(np.ascontiguousarray(portrait_rgba[:, :, :3]), crop_box(rest), model.crop_size)
-        return FaceRefiner(model, crop, lip_gap(rest), scale)
+        teeth = PortraitTeeth.for_portrait(model.teeth, portrait_rgba, rest, scale) if model.teeth is not None else None
+        return FaceRefiner(model, crop, lip_gap(rest), scale, teeth)
 
     def refine(self, warped_frame: np.ndarray, rig_points: np.ndarray) -> np.ndarray:
         """The warped output frame (H×W×C) with its face refined (see module doc)."""
@@ -127,6 +145,8 @@ class FaceRefiner:
                                rig_points[INNER_LIPS] * self.scale, strength)
         if self.model.mouth is not None and strength > 0:  # teeth and interior at 2× density, opening only
             out = self.model.mouth.refine(out, rig_points * self.scale, strength, in_place=True)  # out is ours
+        if self.teeth is not None and strength > 0:  # filmed teeth under the lips, the dark between stays the nets'
+            out = self.teeth.paint(out, rig_points * self.scale, strength)
         return out
 
     def invent_strength(self, rig_points: np.ndarray) -> float:
@@ -182,12 +202,6 @@ class NeuralRenderer:
         if self._patch_quad is not None:
             self._patch_quad.release()
         self.warp.release()
-
-
-def lip_gap(rig_points: np.ndarray) -> float:
-    """Widest gap between the inner lips in image pixels (the measure the warp's cavity uses,
-    on lips kept from crossing as the warp keeps them)."""
-    return float(cavity_vertices(clamp_rig(rig_points))[:, 5].max())
 
 
 class _PatchQuad:
@@ -259,7 +273,7 @@ def choose_renderer(choice: str, portrait_rgba: np.ndarray, face: FaceLandmarks,
         if choice == "neural":
             raise
         return "warp", f"neural renderer unavailable ({str(err).split(';')[0]}); using the mesh warp"
-    return "neural", model.mouth_note
+    return "neural", model.note
 
 
 def create_renderer(ctx: moderngl.Context, portrait_rgba: np.ndarray, face: FaceLandmarks, out_size: tuple[int, int],

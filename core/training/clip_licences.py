@@ -28,17 +28,21 @@ COMMERCIAL_LICENCES = frozenset({
 })
 
 
-def clip_licences(data: Path) -> dict[str, str]:
-    """{"folder/file" under talking/: its licence text} from ``data``/MANIFEST.tsv."""
+def manifest_licences(data: Path) -> dict[str, str]:
+    """{path under ``data`` (e.g. "faces_silent/folder/file"): its licence text} from ``data``/MANIFEST.tsv."""
     manifest = data / "MANIFEST.tsv"
     try:
         with manifest.open(encoding="utf-8", newline="") as f:
             rows = list(csv.DictReader(f, delimiter="\t"))
     except OSError as err:
         raise SpaceStudioError(f"cannot read the data's licences: {manifest}: {err.strerror or err}") from err
+    return {row.get("path", ""): row.get("license", "") or "" for row in rows}
+
+
+def clip_licences(data: Path) -> dict[str, str]:
+    """{"folder/file" under talking/: its licence text} from ``data``/MANIFEST.tsv."""
     prefix = "talking/"
-    return {row["path"][len(prefix):]: row.get("license", "") or ""
-            for row in rows if row.get("path", "").startswith(prefix)}
+    return {path[len(prefix):]: licence for path, licence in manifest_licences(data).items() if path.startswith(prefix)}
 
 
 def commercial_use_ok(licence: str) -> bool:

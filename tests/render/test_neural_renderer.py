@@ -14,8 +14,8 @@ from core.landmarks.landmark_json import load_landmarks
 from core.render.delaunay_warp import MeshWarpRenderer
 from core.render.neural_face_crop import crop_box, extract_crop, feather_window, landmark_drawing, opening_weight
 from core.render.neural_net import RefineNet, RefineNetConfig
-from core.render.neural_renderer import (FaceRefiner, NeuralRenderer, RefineModel, lip_gap, choose_renderer,
-                                         create_renderer)
+from core.render.mouth_cavity import lip_gap
+from core.render.neural_renderer import FaceRefiner, NeuralRenderer, RefineModel, choose_renderer, create_renderer
 from core.render.neural_style import read_style
 from core.training.train_renderer import RendererTrainConfig, TrainingRecord, save_renderer_checkpoint
 

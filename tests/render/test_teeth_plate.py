@@ -1,0 +1,75 @@
+"""The teeth plate: real teeth cut in lip coordinates from a filmed frame, hash-checked beside the renderer."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from core.errors import ModelWeightsError
+from core.render.neural_net import RefineNet, RefineNetConfig
+from core.render.neural_renderer import FaceRefiner, RefineModel, choose_renderer
+from core.render.teeth_plate import LAYER_HEIGHT, PLATE_WIDTH, TEETH_PLATE_NAME, TeethPlate
+from core.training.cut_teeth_plate import write_plate
+from core.training.train_renderer import RendererTrainConfig, TrainingRecord, save_renderer_checkpoint
+from tests.render.teeth_film import filmed_plate, sample_portrait, target_frame
+
+
+@pytest.fixture(scope="module")
+def sample():
+    return sample_portrait()
+
+
+@pytest.fixture(scope="module")
+def filmed(sample):
+    return filmed_plate(*sample)
+
+
+def test_a_cut_plate_holds_the_filmed_teeth_in_lip_coordinates(filmed):
+    _, _, plate = filmed
+    assert plate.shape == (2 * LAYER_HEIGHT, PLATE_WIDTH, 4) and plate.dtype == np.uint8
+    upper = plate[:LAYER_HEIGHT]
+    centre = slice(PLATE_WIDTH // 2 - 30, PLATE_WIDTH // 2 + 30)
+    first_rows = upper[2:6, centre]
+    assert first_rows[..., 3].min() > 200  # the opening, right under the lip
+    luma = first_rows[..., :3].mean(-1)
+    assert luma.max() > 200 and luma.min() < 120  # single teeth with gaps, not a band
+    assert upper[:, :8, 3].max() == 0 and upper[:, -8:, 3].max() == 0  # beyond the mouth corners: nothing
+    assert upper[-1, :, 3].max() == 0 and plate[-1, :, 3].max() == 0  # each layer ends inside its share of the gap
+
+
+def _model_folder(folder: Path, plate: np.ndarray) -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    small = RefineNetConfig(widths=(8, 16, 16), blocks=(1, 1, 1))
+    weights = folder / "renderer.pt"
+    save_renderer_checkpoint(weights, RefineNet(small), 64, TrainingRecord([], [], []), RendererTrainConfig(model=small))
+    write_plate(plate, {"clip": "drawn", "frame": 0, "licence": "test", "interocular_px": 140.0}, folder / TEETH_PLATE_NAME)
+    return weights
+
+
+def test_the_plate_loads_checked_beside_the_renderer_and_reproduces_its_record(filmed, tmp_path):
+    weights = _model_folder(tmp_path, filmed[2])
+    plate = TeethPlate.load(tmp_path / TEETH_PLATE_NAME)
+    assert np.array_equal(np.round(np.vstack([plate.upper, plate.lower]) * 255).astype(np.uint8), filmed[2])
+    assert plate.filmed_unit == 140.0 and json.loads((tmp_path / "teeth_plate.json").read_text())["clip"] == "drawn"
+    model = RefineModel.load(weights)
+    assert model.teeth is not None and model.note is None
+
+
+def test_damaged_or_missing_plate_turns_it_off_and_the_face_refiner_still_runs(sample, filmed, tmp_path):
+    rgba, face = sample
+    weights = _model_folder(tmp_path / "damaged", filmed[2])
+    record = tmp_path / "damaged" / "teeth_plate.json"
+    record.write_text(record.read_text().replace("140.0", "14.0"))
+    with pytest.raises(ModelWeightsError, match="Checksum mismatch"):
+        TeethPlate.load(tmp_path / "damaged" / TEETH_PLATE_NAME)
+    model = RefineModel.load(weights)
+    assert model.teeth is None and "teeth plate off" in model.note and "\n" not in model.note
+    assert choose_renderer("neural", rgba, face, weights) == ("neural", model.note)
+    (tmp_path / "damaged" / TEETH_PLATE_NAME).unlink()
+    assert RefineModel.load(weights).note is None  # missing: simply off, as before the plate existed
+    frame, rig = target_frame(*sample, 30)
+    refined = FaceRefiner.for_portrait(model, rgba, face, 1.0).refine(frame, rig)
+    assert refined.shape == frame.shape

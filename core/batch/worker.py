@@ -81,15 +81,17 @@ def init_worker(threads: int = 1) -> None:
 
     for cls in (SpeechToLandmarks, PhonePosteriors, PoseGenerator, EmotionExpressions):
         cls.load = classmethod(_memoized_while_unchanged(cls.load.__func__))
-    RefineModel.load = staticmethod(_memoized_while_unchanged(RefineModel.load, bound=False))
+    RefineModel.load = staticmethod(_memoized_while_unchanged(RefineModel.load, bound=False,
+                                                              companions=RefineModel.companion_files))
     _held = True
 
 
-def _memoized_while_unchanged(load, bound: bool = True):  # noqa: ANN001, ANN202
+def _memoized_while_unchanged(load, bound: bool = True, companions=None):  # noqa: ANN001, ANN202
     """``load`` remembered per call, keyed by its arguments and the size and mtime of every
     file they name (defaults included): a weights file replaced on disk is loaded, and so
     hash-checked, again instead of being served from memory. ``bound``: a classmethod's
-    function (first argument the class) rather than a staticmethod's."""
+    function (first argument the class) rather than a staticmethod's. ``companions(path)``:
+    the files ``load`` also reads beside a named one (the renderer's optional stages), stamped too."""
     import inspect
 
     signature, cache = inspect.signature(load), {}
@@ -99,7 +101,9 @@ def _memoized_while_unchanged(load, bound: bool = True):  # noqa: ANN001, ANN202
         arguments.apply_defaults()
         values = tuple(arguments.arguments.values())[1 if bound else 0:]
         owner = args[0] if bound else None
-        key = (owner, repr(values), _stamp(*(Path(v) for v in values if isinstance(v, (str, Path)) and Path(v).is_file())))
+        named = [Path(v) for v in values if isinstance(v, (str, Path)) and Path(v).is_file()]
+        beside = [p for path in (named or [None]) for p in (companions(path) if companions else ()) if p.is_file()]
+        key = (owner, repr(values), _stamp(*named, *beside))
         if key not in cache:
             cache[key] = load(*args, **kwargs)
         return cache[key]

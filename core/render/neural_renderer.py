@@ -88,13 +88,20 @@ class RefineModel:
         net.eval()
         model = RefineModel(net, crop_size, seen)
         if with_mouth:
-            mouth_path = path.with_name(MOUTH_WEIGHTS_NAME)  # the shipped pair lie side by side too
+            mouth_path, teeth_path, _ = RefineModel.companion_files(path)
             if mouth_path.exists():
                 model.mouth, model.mouth_note = MouthModel.load_optional(mouth_path)
-            teeth_path = path.with_name(TEETH_PLATE_NAME)
             if teeth_path.exists():
                 model.teeth, model.teeth_note = TeethPlate.load_optional(teeth_path)
         return model
+
+    @staticmethod
+    def companion_files(path: Path | None = None) -> tuple[Path, Path, Path]:
+        """(mouth stage weights, teeth plate, its record): the optional stages' files, read from
+        beside the renderer weights at ``path`` (the shipped ones lie side by side too)."""
+        path = Path(path or DEFAULT_WEIGHTS)
+        teeth = path.with_name(TEETH_PLATE_NAME)
+        return path.with_name(MOUTH_WEIGHTS_NAME), teeth, teeth.with_suffix(".json")
 
     @torch.no_grad()
     def correction(self, warped: np.ndarray, portrait: np.ndarray, drawing: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -61,3 +61,18 @@ def filmed_plate(rgba: np.ndarray, face: FaceLandmarks) -> tuple[np.ndarray, np.
     rig = opened(face.rig_points(), FILM_DROP)
     image = film(rgba, rig)
     return image, rig, cut_plate(image, rig)
+
+
+def renderer_with_plate(folder: Path, plate: np.ndarray) -> Path:
+    """A folder with a small (untrained) face refiner and ``plate`` beside it as the teeth plate; its weights path."""
+    from core.render.neural_net import RefineNet, RefineNetConfig
+    from core.render.teeth_plate import TEETH_PLATE_NAME
+    from core.training.cut_teeth_plate import write_plate
+    from core.training.train_renderer import RendererTrainConfig, TrainingRecord, save_renderer_checkpoint
+
+    folder.mkdir(parents=True, exist_ok=True)
+    small = RefineNetConfig(widths=(8, 16, 16), blocks=(1, 1, 1))
+    weights = folder / "renderer.pt"
+    save_renderer_checkpoint(weights, RefineNet(small), 64, TrainingRecord([], [], []), RendererTrainConfig(model=small))
+    write_plate(plate, {"clip": "drawn", "frame": 0, "licence": "test", "interocular_px": 140.0}, folder / TEETH_PLATE_NAME)
+    return weights

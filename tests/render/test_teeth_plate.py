@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest
 
 from core.errors import ModelWeightsError
-from core.render.neural_net import RefineNet, RefineNetConfig
 from core.render.neural_renderer import FaceRefiner, RefineModel, choose_renderer
 from core.render.teeth_plate import LAYER_HEIGHT, PLATE_WIDTH, TEETH_PLATE_NAME, TeethPlate
-from core.training.cut_teeth_plate import write_plate
-from core.training.train_renderer import RendererTrainConfig, TrainingRecord, save_renderer_checkpoint
-from tests.render.teeth_film import filmed_plate, sample_portrait, target_frame
+from tests.render.teeth_film import filmed_plate, renderer_with_plate, sample_portrait, target_frame
 
 
 @pytest.fixture(scope="module")
@@ -40,17 +36,8 @@ def test_a_cut_plate_holds_the_filmed_teeth_in_lip_coordinates(filmed):
     assert upper[-1, :, 3].max() == 0 and plate[-1, :, 3].max() == 0  # each layer ends inside its share of the gap
 
 
-def _model_folder(folder: Path, plate: np.ndarray) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
-    small = RefineNetConfig(widths=(8, 16, 16), blocks=(1, 1, 1))
-    weights = folder / "renderer.pt"
-    save_renderer_checkpoint(weights, RefineNet(small), 64, TrainingRecord([], [], []), RendererTrainConfig(model=small))
-    write_plate(plate, {"clip": "drawn", "frame": 0, "licence": "test", "interocular_px": 140.0}, folder / TEETH_PLATE_NAME)
-    return weights
-
-
 def test_the_plate_loads_checked_beside_the_renderer_and_reproduces_its_record(filmed, tmp_path):
-    weights = _model_folder(tmp_path, filmed[2])
+    weights = renderer_with_plate(tmp_path, filmed[2])
     plate = TeethPlate.load(tmp_path / TEETH_PLATE_NAME)
     assert np.array_equal(np.round(np.vstack([plate.upper, plate.lower]) * 255).astype(np.uint8), filmed[2])
     assert plate.filmed_unit == 140.0 and json.loads((tmp_path / "teeth_plate.json").read_text())["clip"] == "drawn"
@@ -60,7 +47,7 @@ def test_the_plate_loads_checked_beside_the_renderer_and_reproduces_its_record(f
 
 def test_damaged_or_missing_plate_turns_it_off_and_the_face_refiner_still_runs(sample, filmed, tmp_path):
     rgba, face = sample
-    weights = _model_folder(tmp_path / "damaged", filmed[2])
+    weights = renderer_with_plate(tmp_path / "damaged", filmed[2])
     record = tmp_path / "damaged" / "teeth_plate.json"
     record.write_text(record.read_text().replace("140.0", "14.0"))
     with pytest.raises(ModelWeightsError, match="Checksum mismatch"):

@@ -40,3 +40,19 @@ def renderer(ctx: moderngl.Context, drawn: tuple[np.ndarray, FaceLandmarks]):
     yield warp
     warp.release()
 
+
+
+@pytest.fixture(scope="session")
+def teeth_sample() -> tuple[np.ndarray, FaceLandmarks]:
+    """The bundled sample portrait and its landmarks (teeth plate tests)."""
+    from tests.render.teeth_film import sample_portrait
+
+    return sample_portrait()
+
+
+@pytest.fixture(scope="session")
+def filmed_teeth(teeth_sample) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(a 'filmed' open mouth with separable teeth drawn on the sample, its rig, the plate cut from it)."""
+    from tests.render.teeth_film import filmed_plate
+
+    return filmed_plate(*teeth_sample)

@@ -4,29 +4,18 @@ from __future__ import annotations
 
 import cv2
 import numpy as np
-import pytest
 
 from core.render.neural_face_crop import opening_weight
 from core.render.portrait_teeth import PortraitTeeth, matching_blur, own_teeth
 from core.render.teeth_plate import LipFrame, TeethPlate
-from tests.render.teeth_film import UPPER_TEETH_PX, filmed_plate, sample_portrait, target_frame
+from tests.render.teeth_film import UPPER_TEETH_PX, target_frame
 
 
-@pytest.fixture(scope="module")
-def sample():
-    return sample_portrait()
-
-
-@pytest.fixture(scope="module")
-def filmed(sample):
-    return filmed_plate(*sample)
-
-
-def test_painting_lays_the_upper_teeth_under_the_lip_at_their_filmed_size(sample, filmed):
-    _, _, plate = filmed
-    rgba, face = sample
+def test_painting_lays_the_upper_teeth_under_the_lip_at_their_filmed_size(teeth_sample, filmed_teeth):
+    _, _, plate = filmed_teeth
+    rgba, face = teeth_sample
     teeth = PortraitTeeth.for_portrait(TeethPlate.from_array(plate, 140.0), rgba, face.rig_points())
-    frame, rig = target_frame(*sample, 30)  # a wider opening than the film's
+    frame, rig = target_frame(*teeth_sample, 30)  # a wider opening than the film's
     out = teeth.paint(frame.copy(), rig)
     lips = LipFrame.of(rig)
     column = lips.centre + np.array([0.0, 0.0])
@@ -48,20 +37,20 @@ def test_painting_lays_the_upper_teeth_under_the_lip_at_their_filmed_size(sample
     assert np.array_equal(teeth.paint(frame.copy(), rig, strength=0.0), frame)
 
 
-def test_a_slit_gets_no_teeth(sample, filmed):
-    rgba, face = sample
-    teeth = PortraitTeeth.for_portrait(TeethPlate.from_array(filmed[2], 140.0), rgba, face.rig_points())
-    frame, rig = target_frame(*sample, 0.5)  # lips 2 px apart
+def test_a_slit_gets_no_teeth(teeth_sample, filmed_teeth):
+    rgba, face = teeth_sample
+    teeth = PortraitTeeth.for_portrait(TeethPlate.from_array(filmed_teeth[2], 140.0), rgba, face.rig_points())
+    frame, rig = target_frame(*teeth_sample, 0.5)  # lips 2 px apart
     assert np.array_equal(teeth.paint(frame.copy(), rig), frame)
 
 
-def test_a_black_and_white_portrait_gets_grey_teeth_and_a_smile_keeps_its_own(sample, filmed):
-    image, film_rig, plate = filmed
-    rgba, face = sample
+def test_a_black_and_white_portrait_gets_grey_teeth_and_a_smile_keeps_its_own(teeth_sample, filmed_teeth):
+    image, film_rig, plate = filmed_teeth
+    rgba, face = teeth_sample
     grey = rgba.copy()
     grey[..., :3] = rgba[..., :3].mean(-1, keepdims=True).astype(np.uint8)
     teeth = PortraitTeeth.for_portrait(TeethPlate.from_array(plate, 140.0), grey, face.rig_points())
-    frame, rig = target_frame(*sample, 30)
+    frame, rig = target_frame(*teeth_sample, 30)
     out = teeth.paint(frame.copy(), rig).astype(int)
     changed = np.abs(out - frame).max(-1) > 0
     assert changed.any() and np.abs(out[changed][:, :3] - out[changed][:, :3].mean(-1, keepdims=True)).max() <= 1
@@ -71,9 +60,9 @@ def test_a_black_and_white_portrait_gets_grey_teeth_and_a_smile_keeps_its_own(sa
     assert own is not None and np.array_equal(own, plate)  # its own teeth, cut as the film's
 
 
-def test_an_upscaled_portrait_gets_a_softer_plate_and_a_sharp_one_the_film_as_it_is(sample, filmed):
-    rgba, face = sample
-    plate = TeethPlate.from_array(filmed[2], 400.0)  # filmed closer than the portrait: finer detail
+def test_an_upscaled_portrait_gets_a_softer_plate_and_a_sharp_one_the_film_as_it_is(teeth_sample, filmed_teeth):
+    rgba, face = teeth_sample
+    plate = TeethPlate.from_array(filmed_teeth[2], 400.0)  # filmed closer than the portrait: finer detail
     assert matching_blur(140.0, 140.0, 1.0) == 0.0  # the same detail as the film: nothing to match
     assert matching_blur(140.0, 140.0, 3.0) == 0.0  # both magnified alike
     assert matching_blur(140.0, 50.0, 3.0) > 1.0  # a small portrait exported 3× larger: coarse pixels

@@ -10,21 +10,11 @@ import pytest
 from core.errors import ModelWeightsError
 from core.render.neural_renderer import FaceRefiner, RefineModel, choose_renderer
 from core.render.teeth_plate import LAYER_HEIGHT, PLATE_WIDTH, TEETH_PLATE_NAME, TeethPlate
-from tests.render.teeth_film import filmed_plate, renderer_with_plate, sample_portrait, target_frame
+from tests.render.teeth_film import renderer_with_plate, target_frame
 
 
-@pytest.fixture(scope="module")
-def sample():
-    return sample_portrait()
-
-
-@pytest.fixture(scope="module")
-def filmed(sample):
-    return filmed_plate(*sample)
-
-
-def test_a_cut_plate_holds_the_filmed_teeth_in_lip_coordinates(filmed):
-    _, _, plate = filmed
+def test_a_cut_plate_holds_the_filmed_teeth_in_lip_coordinates(filmed_teeth):
+    _, _, plate = filmed_teeth
     assert plate.shape == (2 * LAYER_HEIGHT, PLATE_WIDTH, 4) and plate.dtype == np.uint8
     upper = plate[:LAYER_HEIGHT]
     centre = slice(PLATE_WIDTH // 2 - 30, PLATE_WIDTH // 2 + 30)
@@ -36,18 +26,18 @@ def test_a_cut_plate_holds_the_filmed_teeth_in_lip_coordinates(filmed):
     assert upper[-1, :, 3].max() == 0 and plate[-1, :, 3].max() == 0  # each layer ends inside its share of the gap
 
 
-def test_the_plate_loads_checked_beside_the_renderer_and_reproduces_its_record(filmed, tmp_path):
-    weights = renderer_with_plate(tmp_path, filmed[2])
+def test_the_plate_loads_checked_beside_the_renderer_and_reproduces_its_record(filmed_teeth, tmp_path):
+    weights = renderer_with_plate(tmp_path, filmed_teeth[2])
     plate = TeethPlate.load(tmp_path / TEETH_PLATE_NAME)
-    assert np.array_equal(np.round(np.vstack([plate.upper, plate.lower]) * 255).astype(np.uint8), filmed[2])
+    assert np.array_equal(np.round(np.vstack([plate.upper, plate.lower]) * 255).astype(np.uint8), filmed_teeth[2])
     assert plate.filmed_unit == 140.0 and json.loads((tmp_path / "teeth_plate.json").read_text())["clip"] == "drawn"
     model = RefineModel.load(weights)
     assert model.teeth is not None and model.note is None
 
 
-def test_damaged_or_missing_plate_turns_it_off_and_the_face_refiner_still_runs(sample, filmed, tmp_path):
-    rgba, face = sample
-    weights = renderer_with_plate(tmp_path / "damaged", filmed[2])
+def test_damaged_or_missing_plate_turns_it_off_and_the_face_refiner_still_runs(teeth_sample, filmed_teeth, tmp_path):
+    rgba, face = teeth_sample
+    weights = renderer_with_plate(tmp_path / "damaged", filmed_teeth[2])
     record = tmp_path / "damaged" / "teeth_plate.json"
     record.write_text(record.read_text().replace("140.0", "14.0"))
     with pytest.raises(ModelWeightsError, match="Checksum mismatch"):
@@ -57,6 +47,6 @@ def test_damaged_or_missing_plate_turns_it_off_and_the_face_refiner_still_runs(s
     assert choose_renderer("neural", rgba, face, weights) == ("neural", model.note)
     (tmp_path / "damaged" / TEETH_PLATE_NAME).unlink()
     assert RefineModel.load(weights).note is None  # missing: simply off, as before the plate existed
-    frame, rig = target_frame(*sample, 30)
+    frame, rig = target_frame(*teeth_sample, 30)
     refined = FaceRefiner.for_portrait(model, rgba, face, 1.0).refine(frame, rig)
     assert refined.shape == frame.shape

@@ -37,9 +37,9 @@ OWN_TEETH_MIN_SHARE = 0.25  # share of that opening that must look like teeth (b
 TEETH_MAX_SATURATION = 90  # HSV saturation (0..255) below which a bright pixel counts as a tooth
 LOWER_TEETH_HIDDEN = 0.025  # interocular distances more of the lower teeth the lower lip covers than in the film
 # How bright the brightest teeth of a talking mouth are against the skin around it (90th percentile
-# of the opening's brightness / the skin's median), by lip gap in mouth widths: the median over the
-# 6,463 open-mouthed real frames of the mouth-stage pairs (build/mouth/pairs). Through a narrow gap
-# the lips keep the light out; wide open, teeth are brighter than skin.
+# of the opening's brightness / the skin's median), by lip gap in mouth widths: medians over the
+# 6,488 open-mouthed real frames of the mouth-stage pairs (python -m core.training.teeth_brightness).
+# Through a narrow gap the lips keep the light out; wide open, teeth are brighter than skin.
 TEETH_TO_SKIN_BY_GAP = ((0.05, 0.15, 0.25, 0.4), (0.67, 1.02, 1.19, 1.24))
 LIP_SHADOW = 0.4  # how much darker teeth are right at the lip edge
 LIP_SHADOW_DEPTH = 0.02  # interocular distances under the lip over which that shadow lifts

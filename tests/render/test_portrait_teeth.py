@@ -37,6 +37,29 @@ def test_painting_lays_the_upper_teeth_under_the_lip_at_their_filmed_size(teeth_
     assert np.array_equal(teeth.paint(frame.copy(), rig, strength=0.0), frame)
 
 
+def test_a_tilted_head_gets_its_teeth_tilted_with_its_lips(teeth_sample, filmed_teeth):
+    rgba, face = teeth_sample
+    teeth = PortraitTeeth.for_portrait(TeethPlate.from_array(filmed_teeth[2], 140.0), rgba, face.rig_points())
+    _, level_rig = target_frame(*teeth_sample, 30)
+    centre = level_rig[60:68].mean(axis=0)
+    turn = np.deg2rad(25)
+    rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    rig = (level_rig - centre) @ rotation.T + centre
+    frame = rgba.copy()
+    frame[opening_weight(rig[60:68], (0, 0, frame.shape[1], frame.shape[0]), softness=0.0, grow=2.0) > 0, :3] = 50
+    out = teeth.paint(frame.copy(), rig)
+    lips = LipFrame.of(rig)
+    assert abs(np.degrees(np.arctan2(lips.axis[1], lips.axis[0])) - 25) < 1
+    a = np.linspace(-10, 10, 21)
+
+    def luma_at(depth: float) -> np.ndarray:  # along the tilted upper lip, ``depth`` pixels inside the mouth
+        x, y = lips.to_image(a, lips.upper_b(a) + depth)
+        return out[np.round(y).astype(int), np.round(x).astype(int), :3].mean(-1)
+
+    assert luma_at(2).max() > 150 and luma_at(2).std() > 20  # separate teeth, along the tilted lip
+    assert luma_at(UPPER_TEETH_PX + 4).max() < 60
+
+
 def test_a_slit_gets_no_teeth(teeth_sample, filmed_teeth):
     rgba, face = teeth_sample
     teeth = PortraitTeeth.for_portrait(TeethPlate.from_array(filmed_teeth[2], 140.0), rgba, face.rig_points())

@@ -45,7 +45,7 @@ LIP_SHADOW = 0.4  # how much darker teeth are right at the lip edge
 LIP_SHADOW_DEPTH = 0.02  # interocular distances under the lip over which that shadow lifts
 CORNER_SHADE = 0.7  # how much darker teeth are at the mouth corners than in the middle
 CORNER_SHADE_FROM = 0.4  # share of the half mouth width from the centre where that darkening starts
-SKIN_TINT = 0.6  # share of the skin's hue the teeth take on (the light in the photo, and no two sets are as white)
+SKIN_TINT = 0.8  # share of the skin's hue the teeth take on (the light in the photo, and no two sets are as white)
 # Teeth at the brightness above came out brighter than film on six *training* clips' self-reenactment
 # (mouth PSNR/SSIM best at 0.8 of it, sharper than film); the held-out people were not used to choose it.
 TEETH_BRIGHTNESS = 0.8

@@ -75,7 +75,7 @@ class PortraitTeeth:
 
     upper: np.ndarray  # LAYER_HEIGHT×PLATE_WIDTH×4 float32 (RGB in grey levels, alpha 0..1)
     lower: np.ndarray
-    skin_gain: float = 1.0  # × TEETH_TO_SKIN_BY_GAP: the teeth's brightness in a frame (1: as filmed)
+    skin_gain: float | None = None  # × TEETH_TO_SKIN_BY_GAP: brightness in a frame; None: the portrait's own teeth, as they are
 
     @staticmethod
     def for_portrait(plate: TeethPlate, portrait_rgba: np.ndarray, rest_rig: np.ndarray,
@@ -87,7 +87,7 @@ class PortraitTeeth:
         own = own_teeth(portrait_rgba, rest_rig)
         if own is not None:
             plate = TeethPlate.from_array(own, unit)
-            return PortraitTeeth(plate.upper * _GREY_LEVELS, plate.lower * _GREY_LEVELS, 0.0)
+            return PortraitTeeth(plate.upper * _GREY_LEVELS, plate.lower * _GREY_LEVELS)
         skin_rgb = skin_colour(portrait_rgba, rest_rig)
         skin = max(float(skin_rgb @ LUMA), MIN_SKIN_LUMA)
         # teeth are near white: the film's cast comes off, the portrait's light (a share of its skin's hue) goes on
@@ -105,7 +105,7 @@ class PortraitTeeth:
 
     def brightness(self, gap_in_mouth_widths: float) -> float:
         """Gain on the plate's colours for a frame whose lips are this far apart (1 for own teeth)."""
-        if self.skin_gain <= 0:
+        if self.skin_gain is None:
             return 1.0
         return TEETH_BRIGHTNESS * self.skin_gain * float(np.interp(gap_in_mouth_widths, *TEETH_TO_SKIN_BY_GAP))
 

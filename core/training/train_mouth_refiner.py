@@ -16,7 +16,6 @@ pasted in, so it can only judge the opening.
 
 from __future__ import annotations
 
-import argparse
 import json
 import math
 import os
@@ -239,22 +238,14 @@ def main(argv: list[str] | None = None) -> int:
     from core.evaluation.crossval import speaker_of
     from core.training.mouth_pairs import MouthPairConfig, build_mouth_cache, load_mouth_pairs
     from core.training.s2l_dataset import VALIDATION_SPEAKERS
-    from core.training.train_renderer import split_videos
+    from core.training.train_renderer import renderer_training_parser, split_videos
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True, help="the shared data folder (talking/, faces_silent/)")
-    parser.add_argument("--out", type=Path, default=Path("build/mouth/run"))
-    parser.add_argument("--cache", type=Path, default=Path("build/mouth/pairs"))
-    parser.add_argument("--minutes", type=float, default=MouthTrainConfig.minutes)
-    parser.add_argument("--max-samples", type=int, default=MouthTrainConfig.max_samples)
-    parser.add_argument("--batch", type=int, default=MouthTrainConfig.batch)
-    parser.add_argument("--learning-rate", type=float, default=MouthTrainConfig.learning_rate)
+    parser = renderer_training_parser(__doc__.splitlines()[0], MouthTrainConfig(), Path("build/mouth/run"),
+                                      Path("build/mouth/pairs"))
     parser.add_argument("--gan-weight", type=float, default=MouthTrainConfig.gan_weight)
     parser.add_argument("--gan-start", type=int, default=MouthTrainConfig.gan_start)
     parser.add_argument("--validate-every", type=int, default=MouthTrainConfig.validate_every)
     parser.add_argument("--max-clips", type=int, help="train on the first N training clips only (smoke runs)")
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--init", type=Path, help="continue from this checkpoint (its weights and learning curve)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     config = MouthTrainConfig(minutes=args.minutes, max_samples=args.max_samples, batch=args.batch,

@@ -240,25 +240,33 @@ def split_videos(data: Path) -> tuple[list[Path], list[Path]]:
     return [v for v in videos if v not in val], val
 
 
+def renderer_training_parser(description: str, defaults, out: Path, cache: Path) -> argparse.ArgumentParser:  # noqa: ANN001
+    """The options both renderer trainers share (data, output, pair cache, time and sample budget,
+    batch, learning rate, threads, continuing); ``defaults``: the trainer's config dataclass."""
+    parser = argparse.ArgumentParser(description=description)
+    parser.add_argument("--data", type=Path, required=True, help="the shared data folder (talking/, faces_silent/)")
+    parser.add_argument("--out", type=Path, default=out)
+    parser.add_argument("--cache", type=Path, default=cache)
+    parser.add_argument("--minutes", type=float, default=defaults.minutes)
+    parser.add_argument("--max-samples", type=int, default=defaults.max_samples)
+    parser.add_argument("--batch", type=int, default=defaults.batch)
+    parser.add_argument("--learning-rate", type=float, default=defaults.learning_rate)
+    parser.add_argument("--threads", type=int, default=1)
+    parser.add_argument("--init", type=Path, help="continue from this checkpoint (its weights and learning curve)")
+    return parser
+
+
 def main(argv: list[str] | None = None) -> int:
     """Command-line entry: build or reuse the pair cache, train, checkpoint."""
     from core.evaluation.crossval import speaker_of
     from core.training.renderer_dataset import PairConfig, build_pair_cache, load_pairs
     from core.training.s2l_dataset import VALIDATION_SPEAKERS
 
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--data", type=Path, required=True, help="the shared data folder (talking/, faces_silent/)")
-    parser.add_argument("--out", type=Path, default=Path("weights/renderer"))
-    parser.add_argument("--cache", type=Path, default=Path("build/renderer/pairs"))
-    parser.add_argument("--minutes", type=float, default=RendererTrainConfig.minutes)
-    parser.add_argument("--max-samples", type=int, default=RendererTrainConfig.max_samples)
-    parser.add_argument("--batch", type=int, default=RendererTrainConfig.batch)
+    parser = renderer_training_parser(__doc__.splitlines()[0], RendererTrainConfig(), Path("weights/renderer"),
+                                      Path("build/renderer/pairs"))
     parser.add_argument("--targets-per-clip", type=int, default=PairConfig.targets_per_clip)
-    parser.add_argument("--threads", type=int, default=1)
-    parser.add_argument("--learning-rate", type=float, default=RendererTrainConfig.learning_rate)
     parser.add_argument("--detail-weight", type=float, default=RendererTrainConfig.detail_weight,
                         help="weight of the mouth detail-energy term (0: off)")
-    parser.add_argument("--init", type=Path, help="continue from this checkpoint (its weights and learning curve)")
     args = parser.parse_args(argv)
     torch.set_num_threads(args.threads)
     pair_config = PairConfig(targets_per_clip=args.targets_per_clip)
